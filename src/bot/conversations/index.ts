@@ -1,0 +1,21 @@
+import type { ConversationBuilder } from "@grammyjs/conversations";
+import type { BotContext, ConversationContext } from "../context.js";
+import type { FeatureDeps } from "../deps.js";
+
+/**
+ * Bump when any conversation's sequence of waits changes shape: stored half-finished conversations
+ * of the old shape are then dropped instead of replayed into the wrong step.
+ */
+export const CONVERSATIONS_VERSION = 1;
+
+export interface ConversationModule {
+  /** Used with ctx.conversation.enter(id); kebab-case, stable across releases. */
+  id: string;
+  build(deps: FeatureDeps): ConversationBuilder<BotContext, ConversationContext>;
+}
+
+/**
+ * Every conversation, one file each in this folder. createBot registers them after /cancel, so
+ * /cancel always wins over a waiting conversation.
+ */
+export const conversationModules: ConversationModule[] = [];

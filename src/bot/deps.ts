@@ -1,0 +1,26 @@
+import type { I18n } from "@grammyjs/i18n";
+import type { UserFromGetMe } from "grammy/types";
+import type { Redis } from "ioredis";
+import type { Config } from "../config.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Logger } from "../logger.js";
+import type { Queues } from "../queues/index.js";
+import type { LocaleAwareContext } from "./i18n.js";
+
+/** What createBot needs from the outside world. */
+export interface BotDeps {
+  config: Config;
+  prisma: PrismaClient;
+  /** Shared ioredis connection (sessions and conversations live here). */
+  redis: Redis;
+  logger: Logger;
+  /** Producers for background jobs (notify, ...). */
+  queues: Queues;
+  /** Preset to skip getMe (tests, or a cached value). */
+  botInfo?: UserFromGetMe;
+}
+
+/** What every feature and conversation factory receives. */
+export interface FeatureDeps extends BotDeps {
+  i18n: I18n<LocaleAwareContext>;
+}

@@ -1,0 +1,14 @@
+/**
+ * Callback data of the base features, in one place so features and keyboards agree.
+ * Later features use their own prefix ("letter:", "op:", ...) and keep data under 64 bytes.
+ */
+export const CB = {
+  menu: "menu:main",
+  help: "menu:help",
+  settings: "menu:settings",
+  languageChoose: "lang:choose",
+  /** Followed by a locale: "lang:set:ru". */
+  languageSetPrefix: "lang:set:",
+  /** A generic "Cancel" button for any flow; handled like /cancel. */
+  cancel: "flow:cancel",
+} as const;

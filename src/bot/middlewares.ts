@@ -1,0 +1,50 @@
+import type { Context, MiddlewareFn } from "grammy";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { findWriterByTelegramId, getOrCreateWriter } from "../db/repositories/writers.js";
+import { updateLogBindings, type Logger } from "../logger.js";
+import type { Writer } from "./context.js";
+import { localeFromLanguageCode } from "./i18n.js";
+
+/** Waits out 429s and retries 5xx/network errors of Bot API calls. */
+export function retryTransformer() {
+  return autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
+}
+
+/** Installs auto-retry on ctx.api inside conversations (transformers on bot.api do not reach it). */
+export function autoRetryPlugin<C extends Context>(): MiddlewareFn<C> {
+  return async (ctx, next) => {
+    ctx.api.config.use(retryTransformer());
+    await next();
+  };
+}
+
+/** A child logger per update, bound to update_id and chat id only. */
+export function attachLogger<C extends Context & { logger: Logger }>(logger: Logger): MiddlewareFn<C> {
+  return async (ctx, next) => {
+    ctx.logger = logger.child(updateLogBindings({ update_id: ctx.update.update_id, chatId: ctx.chat?.id }));
+    await next();
+  };
+}
+
+/**
+ * In private chats, the writer behind the chat: loaded, or created on first contact with the
+ * language Telegram reports. Elsewhere (groups, channels) there is no writer.
+ * Status updates such as my_chat_member (blocking the bot) never create one.
+ */
+export function loadWriter<C extends Context & { writer: Writer | undefined }>(
+  prisma: PrismaClient,
+  opts: { create: boolean },
+): MiddlewareFn<C> {
+  return async (ctx, next) => {
+    ctx.writer = undefined;
+    const from = ctx.from;
+    if (ctx.chat?.type === "private" && from && !from.is_bot) {
+      const createsWriter = opts.create && (ctx.message !== undefined || ctx.callbackQuery !== undefined);
+      ctx.writer = createsWriter
+        ? await getOrCreateWriter(prisma, { telegramId: from.id, language: localeFromLanguageCode(from.language_code) })
+        : ((await findWriterByTelegramId(prisma, from.id)) ?? undefined);
+    }
+    await next();
+  };
+}

@@ -1,0 +1,177 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type BotModeConfig =
+  | { mode: "polling" }
+  | { mode: "webhook"; webhookUrl: string; webhookSecret: string; port: number };
+
+export interface Config {
+  botToken: string;
+  /** Bot API root without a trailing slash; also used for file downloads. */
+  telegramApiRoot: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key this service writes (sessions, conversations, queues). */
+  redisPrefix: string;
+  bot: BotModeConfig;
+  /** The operators' group chat; undefined keeps operator features off. */
+  operatorsChatId: number | undefined;
+  adminIds: number[];
+  /** Absolute path. */
+  storageDir: string;
+  logLevel: LogLevel;
+  /** Printed on letters as the sender's address; lines separated by "\n". */
+  orgReturnAddress: string | undefined;
+}
+
+/** A bad environment: `message` is one line naming the variable and how to fix it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+// One fix-it hint per variable, so every message tells the admin what to do.
+const HINTS: Record<string, string> = {
+  BOT_TOKEN: "set it to the token @BotFather gave you, like 123456789:AAE...",
+  TELEGRAM_API_ROOT: "set it to an http(s) URL such as https://api.telegram.org, or remove it",
+  DATABASE_URL: "set it to a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/lifeline",
+  REDIS_URL: "set it to a Redis URL such as redis://127.0.0.1:6379",
+  REDIS_PREFIX: "use letters, digits, '.', '_' or '-' (default lifeline)",
+  BOT_MODE: "set it to polling or webhook",
+  WEBHOOK_URL: "in webhook mode set it to the public URL Telegram posts to, like https://bot.example.org/telegram",
+  WEBHOOK_SECRET: "in webhook mode set it to 1-256 characters from A-Z, a-z, 0-9, _ and -",
+  PORT: "in webhook mode set it to the port to listen on (1-65535)",
+  OPERATORS_CHAT_ID: "set it to the operators' group chat id, a negative number like -1001234567890, or remove it",
+  ADMIN_IDS: "set it to comma-separated Telegram user ids like 11111111,22222222, or remove it",
+  STORAGE_DIR: "set it to a writable directory, or remove it to use ./data",
+  LOG_LEVEL: `set it to one of ${LOG_LEVELS.join(", ")}`,
+  ORG_RETURN_ADDRESS: "set it to the organisation's postal address, lines separated by \\n",
+};
+
+const urlWithProtocols = (protocols: string[], message: string) =>
+  z.string().refine((value) => {
+    try {
+      const url = new URL(value);
+      return protocols.includes(url.protocol) && url.hostname !== "";
+    } catch {
+      return false;
+    }
+  }, { error: message, abort: true });
+
+const intString = z.string().regex(/^-?\d{1,16}$/, "is not an integer").transform(Number);
+
+const base = z.object({
+  BOT_TOKEN: z
+    .string({ error: "is missing" })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token"),
+  TELEGRAM_API_ROOT: urlWithProtocols(["http:", "https:"], "is not an http(s) URL")
+    .default("https://api.telegram.org")
+    .transform((value) => value.replace(/\/+$/, "")),
+  DATABASE_URL: urlWithProtocols(["postgresql:", "postgres:"], "is not a postgresql:// URL")
+    .default("postgresql://postgres@127.0.0.1:5432/lifeline")
+    .refine((value) => new URL(value).pathname.length > 1, "names no database"),
+  REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "is not a redis:// URL").default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, "has characters other than letters, digits, '.', '_' and '-'")
+    .default("lifeline"),
+  OPERATORS_CHAT_ID: intString
+    .refine((id) => id < 0, "must be negative (group chat ids are)")
+    .optional(),
+  ADMIN_IDS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((part) => part.trim()).filter((part) => part !== ""))
+    .refine((ids) => ids.every((id) => /^[1-9]\d{0,15}$/.test(id)), "must be positive integers")
+    .transform((ids) => [...new Set(ids.map(Number))]),
+  STORAGE_DIR: z.string().default("./data").transform((dir) => resolve(dir)),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a log level" }).default("info"),
+  ORG_RETURN_ADDRESS: z
+    .string()
+    .optional()
+    .transform((value) => value?.replace(/\\n/g, "\n").trim() || undefined),
+});
+
+const mode = z.discriminatedUnion(
+  "BOT_MODE",
+  [
+    z.object({ BOT_MODE: z.literal("polling") }),
+    z.object({
+      BOT_MODE: z.literal("webhook"),
+      WEBHOOK_URL: urlWithProtocols(["http:", "https:"], "is not an http(s) URL"),
+      WEBHOOK_SECRET: z
+        .string({ error: "is missing" })
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, "is not allowed by Telegram"),
+      PORT: intString.refine((port) => port >= 1 && port <= 65535, "is not a port number"),
+    }),
+  ],
+  { error: "is not polling or webhook" },
+);
+
+const schema = z.intersection(
+  base,
+  z.preprocess(
+    (env) => ({ BOT_MODE: "polling", ...(env as Record<string, unknown>) }),
+    mode,
+  ),
+);
+
+function describe(issue: z.core.$ZodIssue): string {
+  const variable = String(issue.path[0] ?? (issue.code === "invalid_union" ? "BOT_MODE" : "environment"));
+  const problem = issue.code === "invalid_type" ? "is missing" : issue.message;
+  const hint = HINTS[variable];
+  return `${variable} ${problem}${hint ? `: ${hint}` : ""}`;
+}
+
+/**
+ * Parses the environment once. Empty values count as unset, so a copied .env.example with
+ * `BOT_TOKEN=` reads as "missing" rather than "malformed".
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    // One line, however many problems: the admin sees everything to fix at once.
+    const problems = [...new Set(parsed.error.issues.map(describe))];
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    botToken: e.BOT_TOKEN,
+    telegramApiRoot: e.TELEGRAM_API_ROOT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    bot:
+      e.BOT_MODE === "webhook"
+        ? { mode: "webhook", webhookUrl: e.WEBHOOK_URL, webhookSecret: e.WEBHOOK_SECRET, port: e.PORT }
+        : { mode: "polling" },
+    operatorsChatId: e.OPERATORS_CHAT_ID,
+    adminIds: e.ADMIN_IDS,
+    storageDir: e.STORAGE_DIR,
+    logLevel: e.LOG_LEVEL,
+    orgReturnAddress: e.ORG_RETURN_ADDRESS,
+  };
+}
+
+/** Loads `.env` from `path` into process.env when the file exists; set variables win. */
+export function loadDotEnv(path = ".env"): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** The URL with any password replaced, safe for logs and error messages. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,45 @@
+import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.js";
+import type { Prisma } from "../generated/prisma/client.js";
+
+export { DEFAULT_DATABASE_URL } from "./migrate.js";
+
+/** A client or an open transaction: every repository function takes one as its first argument. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface CreatePrismaOptions {
+  /**
+   * Called when an idle or in-transaction connection dies (PostgreSQL restarted, network cut).
+   * Without a listener such an error would crash the process; the query that needed the
+   * connection fails on its own, and the pool reconnects on the next query.
+   */
+  onPoolError?: (err: Error) => void;
+  /** Pool size (default 10). */
+  max?: number;
+}
+
+export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
+  const onError = (err: Error) => opts.onPoolError?.(err);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
+  pool.on("error", onError);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: onError, onConnectionError: onError });
+  return new PrismaClient({ adapter });
+}
+
+// Prisma's messages start with "Invalid `prisma.$queryRaw()` invocation:" and end with
+// "Raw query failed. Code: `3D000`. Message: `database "x" does not exist`": keep the cause.
+function lastLine(message: string): string {
+  const last = message.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? "unknown error";
+  return /Message: `(.+)`$/.exec(last)?.[1] ?? last;
+}
+
+/** Throws an Error with a one-line message when the database cannot be reached. */
+export async function pingDatabase(prisma: PrismaClient): Promise<void> {
+  try {
+    await prisma.$queryRaw`SELECT 1`;
+  } catch (err) {
+    const detail = lastLine(err instanceof Error ? err.message : String(err));
+    throw new Error(`PostgreSQL is unreachable: ${detail}`, { cause: err });
+  }
+}

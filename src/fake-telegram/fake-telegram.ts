@@ -1,0 +1,185 @@
+import type { Server } from "node:http";
+import type { UserFromGetMe } from "grammy/types";
+import { Params } from "./params.js";
+import { dispatch, listen } from "./server.js";
+import { FakeGroup, FakeUser, Waits, type FakeUserOptions } from "./simulated.js";
+import { snapshot, type FakeMessage } from "./state.js";
+import { TelegramWorld, type ApiCall, type FailureSpec, type FakeEvent } from "./world.js";
+
+export interface FakeTelegramOptions {
+  /** The bot token the fake accepts; other tokens get 401 Unauthorized. */
+  token?: string;
+  botUsername?: string;
+  botFirstName?: string;
+  /** A fixed port (e.g. for the playground); a random free port by default. */
+  port?: number;
+}
+
+export interface FakeGroupOptions {
+  /** A supergroup id (-100...) by default. */
+  id?: number;
+  title?: string;
+  type?: "group" | "supergroup";
+}
+
+/** A file as stored by the fake, for tests and the playground to read. */
+export interface FakeFile {
+  fileId: string;
+  fileUniqueId: string;
+  filePath: string;
+  mimeType: string;
+  fileName?: string;
+  bytes: Buffer;
+}
+
+/**
+ * A local stand-in for the Telegram Bot API over real HTTP. Point grammY's `client.apiRoot` (or
+ * TELEGRAM_API_ROOT) at `apiRoot`, then act as users and read what the bot sent.
+ */
+export class FakeTelegram {
+  private readonly waits = new Waits();
+  private nextUserId = 700_000_001;
+  private nextGroupId = 1;
+  private closed = false;
+
+  private constructor(
+    private readonly world: TelegramWorld,
+    private readonly server: Server,
+    /** e.g. http://127.0.0.1:41234 — no trailing slash, like https://api.telegram.org. */
+    readonly apiRoot: string,
+  ) {}
+
+  static async start(opts: FakeTelegramOptions = {}): Promise<FakeTelegram> {
+    const username = opts.botUsername ?? "lifeline_test_bot";
+    const botId = 6_000_000_001;
+    const token = opts.token ?? `${botId}:AAFakeTelegramTestTokenForLocalUse00`;
+    const botInfo: UserFromGetMe = {
+      id: botId,
+      is_bot: true,
+      first_name: opts.botFirstName ?? "Lifeline",
+      username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    };
+    // A webhook may answer with a method call in its response body; Telegram runs it.
+    const world: TelegramWorld = new TelegramWorld(token, botInfo, async (method, params) => {
+      await dispatch(world, method, new Params(params), () => undefined);
+    });
+    const { server, port } = await listen(world, opts.port ?? 0);
+    return new FakeTelegram(world, server, `http://127.0.0.1:${port}`);
+  }
+
+  get token(): string {
+    return this.world.token;
+  }
+
+  /** Preset this in grammY (`new Bot(token, { botInfo, client: { apiRoot } })`) so getMe is skipped. */
+  get botInfo(): UserFromGetMe {
+    return this.world.botInfo;
+  }
+
+  /** A user with a private chat with the bot. The chat id equals the user id, as in Telegram. */
+  user(opts: FakeUserOptions = {}): FakeUser {
+    const id = opts.id ?? this.nextUserId++;
+    if (this.world.users.has(id)) throw new Error(`A user with id ${id} already exists in the fake Telegram`);
+    const info = {
+      id,
+      is_bot: false,
+      first_name: opts.firstName ?? `User${id}`,
+      ...(opts.lastName !== undefined ? { last_name: opts.lastName } : {}),
+      ...(opts.username !== undefined ? { username: opts.username } : {}),
+      ...(opts.languageCode !== undefined ? { language_code: opts.languageCode } : {}),
+    };
+    this.world.users.set(id, info);
+    const state = this.world.addChat({
+      id,
+      type: "private",
+      first_name: info.first_name,
+      ...(info.last_name !== undefined ? { last_name: info.last_name } : {}),
+      ...(info.username !== undefined ? { username: info.username } : {}),
+    });
+    return new FakeUser(this.world, state, this.waits, info);
+  }
+
+  /** A group chat with the bot in it as an administrator. */
+  group(opts: FakeGroupOptions = {}): FakeGroup {
+    const type = opts.type ?? "supergroup";
+    const n = this.nextGroupId++;
+    const id = opts.id ?? (type === "supergroup" ? -1_001_000_000_000 - n : -400_000_000 - n);
+    const title = opts.title ?? `Group ${n}`;
+    const state = this.world.addChat(type === "supergroup" ? { id, type, title } : { id, type, title });
+    state.members.set(this.world.botInfo.id, { user: this.world.botUser, status: "administrator" });
+    return new FakeGroup(this.world, state, this.waits);
+  }
+
+  /**
+   * The next `times` (default 1) calls of `method` (optionally only those aimed at `chatId`) fail
+   * with this error; a 429 carries `parameters.retry_after` when `retryAfter` is given.
+   */
+  failNext(method: string, spec: FailureSpec): void {
+    this.world.addFailure(method, spec);
+  }
+
+  /** Every Bot API call received so far, in order (optionally only one method). */
+  calls(method?: string): ApiCall[] {
+    const all = this.world.callLog.map((c) => ({ ...c, params: { ...c.params } }));
+    return method === undefined ? all : all.filter((c) => c.method.toLowerCase() === method.toLowerCase());
+  }
+
+  /** A stored file by file_id (any size of a photo, a document, ...). */
+  file(fileId: string): FakeFile | undefined {
+    const f = this.world.files.get(fileId);
+    if (f === undefined) return undefined;
+    return {
+      fileId: f.fileId,
+      fileUniqueId: f.fileUniqueId,
+      filePath: f.filePath,
+      mimeType: f.mimeType,
+      bytes: f.bytes,
+      ...(f.fileName !== undefined ? { fileName: f.fileName } : {}),
+    };
+  }
+
+  /** What the bot sent to any chat by id, like `user.messages()`, for checks across chats. */
+  messagesIn(chatId: number): FakeMessage[] {
+    const chat = this.world.chats.get(chatId);
+    if (chat === undefined) throw new Error(`No chat ${chatId} in the fake Telegram`);
+    return chat
+      .list()
+      .filter((m) => m.sender === "bot")
+      .map((m) => snapshot(m, chat));
+  }
+
+  /** Observes every message, edit, deletion, chat action and callback answer; returns an unsubscribe function. */
+  subscribe(listener: (event: FakeEvent) => void): () => void {
+    return this.world.subscribe(listener);
+  }
+
+  /** Updates the bot has not confirmed yet. */
+  get pendingUpdateCount(): number {
+    return this.world.updates.pendingCount;
+  }
+
+  /** Stops the server, ends long polls and webhook deliveries, and rejects pending waits. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.world.updates.close();
+    this.waits.cancelAll(new Error("The fake Telegram was closed"));
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+export function startFakeTelegram(opts?: FakeTelegramOptions): Promise<FakeTelegram> {
+  return FakeTelegram.start(opts);
+}

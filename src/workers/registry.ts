@@ -1,0 +1,81 @@
+import { UnrecoverableError, Worker, type Job, type WorkerOptions } from "bullmq";
+import type { Logger } from "../logger.js";
+import { bullPrefix, QUEUE_NAMES, queueSchemas, type JobData, type QueueName } from "../queues/index.js";
+import type { WorkerDeps } from "./deps.js";
+import { telegramBackoff } from "./telegram-errors.js";
+
+export interface JobContext<N extends QueueName> {
+  job: Job<JobData<N>>;
+  /** Child logger bound to queue and job id. */
+  log: Logger;
+}
+
+export interface QueueHandler<N extends QueueName> {
+  /** Concurrency, limiter, ... merged over the defaults. */
+  options?: Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration">;
+  /** Receives the payload already validated against the queue's schema. */
+  process(data: JobData<N>, ctx: JobContext<N>): Promise<void>;
+}
+
+export type HandlerFactory<N extends QueueName> = (deps: WorkerDeps) => QueueHandler<N>;
+export type HandlerFactories = { [N in QueueName]: HandlerFactory<N> };
+
+export interface RunningWorkers {
+  readonly workers: ReadonlyMap<QueueName, Worker>;
+  /** Waits for running jobs to finish, then closes. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Throws when a queue has no handler, so a forgotten worker fails at start, not in production. */
+export function checkRegistry(factories: Partial<Record<QueueName, unknown>>): asserts factories is HandlerFactories {
+  const missing = QUEUE_NAMES.filter((name) => typeof factories[name] !== "function");
+  if (missing.length > 0) throw new Error(`No worker handler registered for queue(s): ${missing.join(", ")}`);
+}
+
+function wrap<N extends QueueName>(name: N, handler: QueueHandler<N>, logger: Logger) {
+  return async (job: Job<JobData<N>>): Promise<void> => {
+    const log = logger.child({ queue: name, job_id: job.id, attempt: job.attemptsMade + 1 });
+    const parsed = queueSchemas[name].safeParse(job.data);
+    if (!parsed.success) {
+      log.error({ issues: parsed.error.issues.map((issue) => issue.path.join(".")) }, "job payload invalid");
+      throw new UnrecoverableError("invalid job payload");
+    }
+    try {
+      await handler.process(parsed.data, { job, log });
+    } catch (err) {
+      if (!(err instanceof UnrecoverableError)) log.warn({ err }, "job failed; will retry if attempts remain");
+      throw err;
+    }
+  };
+}
+
+export function startWorkers(deps: WorkerDeps, factories: Partial<HandlerFactories>): RunningWorkers {
+  checkRegistry(factories);
+  const workers = new Map<QueueName, Worker>();
+  for (const name of QUEUE_NAMES) {
+    const handler = factories[name](deps);
+    const worker = new Worker(name, wrap(name, handler, deps.logger), {
+      connection: deps.redis,
+      prefix: bullPrefix(deps.config.redisPrefix),
+      concurrency: 1,
+      settings: { backoffStrategy: telegramBackoff },
+      ...handler.options,
+    });
+    worker.on("failed", (job, err) => {
+      if (job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
+        deps.logger.error({ queue: name, job_id: job.id, err }, "job failed for good");
+      }
+    });
+    // Connection trouble is reported here; BullMQ reconnects by itself.
+    worker.on("error", (err) => deps.logger.error({ queue: name, err }, "worker error"));
+    workers.set(name, worker);
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close() {
+      closing ??= Promise.all([...workers.values()].map((worker) => worker.close())).then(() => undefined);
+      return closing;
+    },
+  };
+}
