@@ -19,6 +19,12 @@ start-welcome =
 
     Here you can write to one of them. We help you choose a person, explain what the prison censor lets through, then print your letter, post it and bring the reply back to this chat. It is free and takes about 20–30 minutes.
 
+    { $written ->
+        [0] ✉️ No letters written together yet: yours could be the first.
+       *[other] ✉️ Letters we have written together: { $written }
+    }
+    ⏳ People still waiting for their first letter: { $waiting }
+
     What would you like to do?
 
 # --- help ---
@@ -32,6 +38,8 @@ help-text =
 
     Commands:
     /start — main menu
+    /write — write a letter
+    /guide — how to write a letter
     /settings — settings
     /language — change the language
     /cancel — stop what you are doing
@@ -93,3 +101,597 @@ precheck-email = ⚠️ An e-mail address: { $matches }. Censors block contact d
 precheck-address = ⚠️ A postal address: { $matches }. Please do not give your address: we post the letter ourselves, the reply comes back to this chat, and you stay safer.
 precheck-codes = ⚠️ Abbreviations, codes or foreign words: { $matches }. Censors suspect hidden messages in anything they cannot understand. Write words out in full, in Russian.
 precheck-slogans = 💬 Stock phrases: { $matches }. Words like “hang in there” are meant kindly but sound empty, and promises like “you will be free soon” may not come true. A few lines about your own life will mean more.
+
+# --- operators ---
+mod-card-title = 📨 <b>Letter { $code }</b>
+mod-card-recipient = To: { $name }, { $facility }
+mod-card-language = Language: { $language }
+mod-card-needs-translation = 🌐 needs translation
+mod-card-translation-attached = 🌐 Translation attached; it will be printed with the letter.
+mod-card-kind-typed = Typed in the bot
+mod-card-kind-handwritten = Handwritten, pages: { $pages }
+mod-card-no-warnings = Pre-check: nothing found.
+mod-card-warnings = The pre-check found (the writer chose to send it anyway):
+mod-card-waiting = ⏳ Waiting for a decision.
+mod-card-decided = { $status ->
+    [approved] ✅ Approved
+    [needs_changes] ✏️ Sent back for changes
+   *[rejected] ⛔ Rejected
+} — { $who }, { $at }
+mod-card-reason = Reason: { letter-reason }
+mod-who-operator = operator #{ $id }
+mod-who-system = the system
+mod-warning = { $code ->
+    [not-russian] not in Russian
+    [war] war and army
+    [case] criminal case
+    [lgbt] LGBTQ+
+    [authorities] politics and authorities
+    [swearing] swearing
+    [phone] phone number
+    [link] link
+    [email] email address
+    [address] postal address
+    [codes] abbreviations and codes
+    [slogans] empty slogans
+   *[other] { $code }
+}
+mod-button-approve = ✅ Approve
+mod-button-changes = ✏️ Ask for changes
+mod-button-reject = ⛔ Reject
+mod-button-back = ← Back
+mod-button-translation-on = 🌐 Mark: needs translation
+mod-button-translation-off = 🌐 Unmark translation
+mod-choose-changes = What should the writer change?
+mod-choose-reject = Why is the letter rejected?
+mod-already-decided = This letter has already been decided: { $status ->
+    [approved] approved
+    [needs_changes] sent back for changes
+    [rejected] rejected
+    [printed] printed
+    [posted] posted
+   *[other] { $status }
+} ({ $who }, { $at }).
+mod-decision-saved = Decision recorded.
+mod-letter-missing = This letter no longer exists.
+mod-translation-saved = The translation of letter { $code } is saved; it will be printed with the letter.
+mod-translation-too-long = The translation is too long (over { $max } characters). Please send a shorter one.
+mod-translation-not-now = A translation can only be attached before the letter is printed.
+letter-reason = { $reason ->
+    [war] mentions of the war and the army
+    [case] details of the criminal case
+    [lgbt] topics that put the recipient in danger in prison
+    [authorities] politics and remarks about the authorities
+    [swearing] rude words
+    [contacts] phone numbers, addresses, links or other contacts
+    [codes] abbreviations, codes or foreign words
+    [illegible] the handwriting or photo is hard to read
+    [too-short] the letter is too short
+    [other-changes] something needs fixing — see the rules
+    [hostile] the letter is hostile or insulting
+    [spam] the letter does not look personal
+    [unsafe] the letter could harm the recipient
+    [unreachable] this person cannot receive letters right now
+    [duplicate] this letter has already been sent
+   *[other-reject] the letter does not follow the rules
+}
+
+# --- journey ---
+menu-write = ✉️ Write a letter
+menu-guide = 📖 How to write
+settings-interests = 🎨 Interests
+settings-signature = ✍️ Signature
+command-write = Write a letter
+command-guide = How to write a letter
+
+# --- rules ---
+rules-digest =
+    📜 Before you write: what gets past the censor
+
+    Every letter to a prison is read by a censor. Anything the censor dislikes is blacked out, or the letter is simply not handed over. So please leave out:
+    • the war, the army and political news;
+    • details of the person's criminal case, trial or sentence: it hurts and can harm them;
+    • LGBTQ+ topics: they put the person in danger inside;
+    • insults to the authorities, calls to protest, anything that could be read as "extremism";
+    • codes, abbreviations, slang, words in other languages or alphabets;
+    • swearing, phone numbers, addresses and links.
+
+    ✅ What works well: introduce yourself, tell about your work and what you love. Books, films, music, nature, animals, travel, everyday stories. Ask what interests the person and what they would like to talk about. Skip empty slogans like "hang in there" and promises you cannot keep. Letters in Russian arrive fastest; we translate others, but censors hold them longer.
+
+    ⚠️ If you live in Russia: censors can pass letters on to investigators, so the risk to you is real. Sign with a pseudonym or just a first name, leave out your city, workplace and anything else that identifies you, and keep away from politics. We show your Telegram account to no one: the letter carries only its text and the signature you choose.
+
+    The full guide is always at hand: /guide.
+rules-updated = 📌 The rules have changed since you last read them. Please take a minute to read them again.
+rules-accept = ✅ I have read it
+rules-open-guide = 📖 The full guide
+rules-thanks = Thank you for reading!
+
+# --- guide ---
+guide-contents =
+    📖 How to write a letter
+
+    Choose a topic:
+guide-next = Next: { $title } ›
+guide-back-to-contents = ‹ Contents
+guide-open = 📖 The full guide
+guide-start-title = 🚀 Getting started
+guide-start-text =
+    Lifeline helps you write to a person imprisoned in Russia for political reasons.
+
+    1. Press "✉️ Write a letter": we suggest someone who is waiting for letters, first of all people who have had none yet. You can ask for someone else a few times a day, or look for a particular person.
+    2. Read their card: who they are, where they are held and what they are persecuted for.
+    3. Write: type the letter here, or write it by hand and send photos of the pages. It takes 20–30 minutes.
+    4. Before it goes, we check the text for things the censor blocks and explain what to change.
+    5. We print the letter, post it and pay for it. You see every step here, and a reply comes back to this chat.
+
+    Your first letter does not have to be long or clever. What matters is that it is warm and that it arrives.
+guide-censorship-title = ✂️ On censorship: what you cannot write
+guide-censorship-text =
+    Every letter is read by a prison censor before the person gets it. Censorship is arbitrary and has been stricter since mid-2023: a letter may be blacked out, delayed or not handed over at all, usually without explanation.
+
+    Censors stop letters with:
+    • the war, military action and political news retold;
+    • details of the person's own criminal case: it is painful for them and can harm their case;
+    • LGBTQ+ topics: this puts the person at risk from staff and other inmates;
+    • insults to the authorities, calls to overthrow them, anything that could be read as extremism or terrorism;
+    • codes, ciphers, jargon, unclear abbreviations, foreign words or scripts;
+    • swearing, phone numbers, state or official secrets.
+
+    Write in Russian if you can. Letters in other languages are held up or blocked; we translate them, and that takes longer.
+
+    Censors can pass letters on to investigators. If you live in Russia, sign with a pseudonym and leave out anything that identifies you.
+guide-what-title = ✍️ What you can write
+guide-what-text =
+    Almost anything from ordinary life:
+    • introduce yourself: your work, your hobbies, why you decided to write;
+    • books, films, music, pets, nature, travel;
+    • everyday scenes: what you cooked, what you saw on a walk, how the seasons change where you live;
+    • non-political news: science, sport, culture;
+    • questions: what does the person enjoy, what are they reading, what would they like to talk about.
+
+    Sign with a name (a steady pseudonym is fine), never anonymously: a letter from nobody is hard to answer. Ask the person to reply in clear handwriting; block letters help when a translation is needed.
+guide-tips-title = 💬 Communication tips
+guide-tips-text =
+    • Write as you would to a new acquaintance, not to a hero or a victim.
+    • Avoid empty slogans like "hang in there" or "you will be free soon": they sound hollow, and such promises may not come true.
+    • Do not promise what you cannot do: to visit, to send money, to write every week.
+    • A few lasting correspondences mean more than many one-off letters. If a reply comes, answer it.
+    • Birthday and holiday cards bring great joy: remember the dates.
+    • Do not be upset if no reply comes: paper, stamps and the censor all stand in the way. Your letter was still read.
+guide-after-title = 📮 What happens to my letter next
+guide-after-text =
+    1. Your letter gets a short code like L-7K3Q and the status "submitted".
+    2. A volunteer reads it and checks it against the censorship rules. If something needs changing, we tell you what and why.
+    3. The letter is printed and posted, with paper and an envelope for a reply.
+    4. The prison censor reads it, which can take days or weeks, and then the person receives it.
+    5. When a reply comes, we scan it and send it to this chat.
+
+    We tell you here about every step. If the person is transferred or released, we let you know too.
+guide-support-title = 🤝 How else to support
+guide-support-text =
+    • Write again: to the same person, or to someone who has no letters yet.
+    • Send cards for birthdays and holidays.
+    • Tell your friends about Lifeline: every new writer means someone gets their first letter.
+    • Support human-rights projects that find lawyers, send parcels and help families, such as OVD-Info.
+    • Tell people about political prisoners: being remembered in public helps them too. If you live in Russia, think about your own safety first.
+guide-charges-title = ❓ Why terrorism or extremism?
+guide-charges-text =
+    ❓ Why is my person charged with terrorism or extremism?
+
+    It sounds frightening, but in political cases these words rarely mean what they seem.
+
+    • Words against the war are often prosecuted as "justification of terrorism", as "fakes" about the army or as "discrediting" it: a post, a comment, an overheard conversation is enough.
+    • Religious communities, Jehovah's Witnesses among them, and opposition organisations have been banned as "extremist". Then a prayer meeting or a small donation becomes a crime.
+    • Human-rights defenders recognise as political prisoners only people persecuted for non-violent acts.
+
+    So you can write without fear: behind the card is most likely someone who spoke up, protested or prayed. Just leave the case itself out of your letter.
+
+# --- interests ---
+interest-books = Books
+interest-music = Music
+interest-cinema = Cinema
+interest-art = Art
+interest-history = History
+interest-science = Science
+interest-sport = Sport
+interest-nature = Nature and animals
+interest-travel = Travel
+interest-cooking = Cooking
+interest-faith = Faith
+interest-languages = Languages
+interest-poetry = Poetry
+interest-games = Games and chess
+interest-technology = Technology
+interest-crafts = Crafts
+interests-intro = What do you enjoy? Tick anything that fits: we will try to find people who share your interests, so you have something to talk about.
+interests-intro-first = One more thing before we choose a person: what do you enjoy? Tick anything that fits, and we will look for someone with shared interests. You can skip this and change it later in Settings.
+interests-own-current = Your own: { $list }
+interests-own-hint = Something else? Press "✏️ My own" and type it.
+interests-own-button = ✏️ My own
+interests-own-clear = 🗑 Clear my own
+interests-continue = Continue ›
+interests-skip = Skip ›
+interests-save = ✅ Done
+interests-saved = Saved.
+interests-own-ask = Type your interests in one message, separated by commas, for example: jazz, embroidery, mountains. Up to { $max }, each up to { $length } characters. This replaces your previous list of your own.
+interests-own-placeholder = jazz, embroidery, mountains
+interests-own-text-only = Please send your interests as text, separated by commas.
+interests-own-empty = I could not find any interests there. Please separate them with commas.
+interests-own-too-long = That is a bit long. Please keep each interest within { $length } characters and separate them with commas.
+interests-own-saved = Saved your interests.
+interests-own-trimmed = I kept at most { $max } interests of up to { $length } characters each.
+interests-own-gave-up = Let's leave it for now. You can add your own interests any time in Settings.
+
+# --- signature ---
+signature-current =
+    Your letters are signed: { $name }
+
+    A steady pseudonym is fine. If you live in Russia, better not sign with your full real name.
+signature-none =
+    You have not chosen a signature yet. We will ask for it with your first letter, or you can set it now.
+
+    A steady pseudonym is fine. If you live in Russia, better not sign with your full real name.
+signature-change = ✏️ Change
+signature-set = ✏️ Choose a signature
+signature-ask = How should we sign your letters? A first name or a steady pseudonym, up to { $max } characters.
+signature-placeholder = For example: Anna
+signature-text-only = Please send the name as text.
+signature-too-long = That is too long: please keep it within { $max } characters.
+signature-empty = The signature cannot be empty. Please send a name of up to { $max } characters.
+signature-saved = Done: your letters will be signed “{ $name }”.
+signature-gave-up = Let's leave it for now; you can choose a signature any time in Settings.
+
+# --- write ---
+write-assigned = Here is the person we suggest you write to:
+write-same-person = This person is still waiting for your letter:
+write-someone-else = Here is someone else:
+write-nobody-available = Right now there is nobody we can suggest: everyone in our list already has letters on the way, or you have written to them recently. Thank you for wanting to help! Please look in again in a day or two.
+write-offer-stale = This card is out of date. Press “✉️ Write a letter” in the menu to see who is waiting for you now.
+write-decline-limit = You can ask for someone else only a few times a day, so that everyone gets letters. Perhaps write to { $name } after all: they are waiting for a letter too.
+write-declines-left =
+    { $count ->
+        [0] That was your last change for today.
+        [one] You can ask for someone else once more today.
+       *[other] You can ask for someone else { $count } more times today.
+    }
+write-already-in-flow = You are in the middle of something already. Finish it or send /cancel, then press the button again.
+
+# --- card ---
+card-name-in-russian = In Russian: { $name }
+card-age-region =
+    { $age ->
+        [one] { $age } year old
+       *[other] { $age } years old
+    } · { $region }
+card-facility = 🏛 Where held:
+card-case = ⚖️ Persecuted for:
+card-sentence = 📅 Sentence:
+card-no-verdict = no verdict yet
+card-custody-since = 🔒 In custody since:
+card-interests = 🎨 Interests:
+card-letters = ✉️ Letters through Lifeline: { $count }
+card-letters-none = ✉️ No letters through Lifeline yet: yours will be the first.
+card-write = ✉️ Write to { $name }
+card-someone-else = 🔄 Someone else
+card-about-charges = ❓ About the charges
+
+# --- search ---
+menu-search = 🔎 Find a person
+command-search = Find a person by name, interests, views, profession or region
+command-stats = What we have done together
+search-prompt =
+    Type a name or surname, in Russian or in Latin letters (for example “Ivanova” or “Иванова”). Small typos are fine.
+
+    Or look through people by what they care about:
+search-browse-interest = 🎨 By interests
+search-browse-view = 🕊 By views or group
+search-browse-profession = 💼 By profession
+search-browse-region = 🗺 By region
+search-specific = ✍️ Write to someone specific
+search-random = 🎲 Someone at random
+search-back = ‹ Back to search
+search-query-empty = Please type a name or surname to look for.
+search-query-too-long = That is too long for a name. Please type just the name or surname (up to 100 characters).
+search-query-no-letters = A name needs letters. Please type a name or surname, for example “Ivanova”.
+search-query-expired = This search is too old. Please type the name again.
+search-nothing-found =
+    Nobody called “{ $query }” is in our list.
+
+    Check the spelling or type just the surname. If the person you mean is not in the list, you can still write to them: we will try to find them.
+search-results-header =
+    { $total ->
+        [one] One person found for “{ $query }”:
+       *[other] { $total } people found for “{ $query }”:
+    }
+search-browse-header =
+    { $total ->
+        [one] { $label }: one person.
+       *[other] { $label }: { $total } people.
+    } People who are still waiting for letters come first.
+search-choose-interest = Which interest?
+search-choose-view = Which views or group?
+search-choose-profession = Which profession?
+search-choose-region = Which region?
+search-facet-empty = There is nothing to choose from yet.
+search-facet-gone = Nobody in the list has this any more. Please choose again.
+search-page-gone = That page no longer exists; here is the last one.
+search-person-gone = This person is no longer in our list.
+search-prev = ◀️
+search-next = ▶️
+search-page = { $page } / { $pages }
+search-born = born { $year }
+search-status-waiting = no letters yet
+search-status-letters =
+    { $count ->
+        [one] 1 letter
+       *[other] { $count } letters
+    }
+search-status-cannot = ⛔ cannot receive letters here
+search-cannot-now = This person cannot receive letters through Lifeline any more.
+search-cannot-receive =
+    { $reason ->
+        [released] This person has been released, so they no longer need letters through Lifeline.
+        [no_address] We do not have an address for this person right now, so we cannot deliver letters to them.
+        [identity_protected] To protect this person we cannot publish where they are held, so we cannot pass letters on.
+        [asked_privacy] This person has asked not to receive letters from strangers, and we respect that.
+       *[other] We cannot deliver letters to this person through Lifeline right now.
+    } You can write to someone else, or ask us to try to reach a specific person.
+search-view-anti-war = Against the war
+search-view-faith = Faith
+search-view-journalists = Journalists
+search-view-students = Students
+search-view-artists = Artists
+search-view-opposition = Opposition
+search-view-human-rights = Human rights
+search-view-environment = Environment
+search-view-scientists = Scientists
+search-view-lawyers = Lawyers
+search-button-show-card = 👤 Show the card
+search-button-find = 🔎 Find someone else
+import-notice-released-assignment = Good news: the person you were about to write to has been released. They no longer need letters through Lifeline, so we have taken them off your list. You can choose someone else.
+import-notice-unreachable-assignment =
+    { $reason ->
+        [no_address] We no longer have an address for the person you were about to write to,
+        [identity_protected] To protect the person you were about to write to, we can no longer pass letters on to them,
+        [asked_privacy] The person you were about to write to has asked not to receive letters from strangers,
+       *[other] We can no longer deliver letters to the person you were about to write to,
+    } so we have taken them off your list. You can choose someone else.
+import-notice-transferred-assignment = The person you were about to write to has been moved to another place. Their card now shows where they are held; your letter will go to the new address.
+import-notice-released-letter = Good news about your letter { $code }: its recipient has been released. We will not post it to the prison; we will let you know what happens to it.
+import-notice-unreachable-letter =
+    About your letter { $code }: { $reason ->
+        [no_address] we no longer have an address for its recipient,
+        [identity_protected] to protect its recipient we can no longer pass letters on,
+        [asked_privacy] its recipient has asked not to receive letters from strangers,
+       *[other] we can no longer deliver letters to its recipient,
+    } so it is on hold. We will let you know what happens to it.
+import-notice-transferred-letter = About your letter { $code }: its recipient has been moved to another place. We will send it to the new address, so it may take a little longer.
+inline-share-text = Write to this person through Lifeline: a few lines from outside mean a lot in prison.
+inline-open-button = ✉️ Open in Lifeline
+inline-bad-query = Type a name or surname
+inline-nothing-found = Nobody found. Open Lifeline
+specific-intro = Tell us who you would like to write to. We will look for the person and pass your letter on if we can reach them.
+specific-ask-name = What is the person’s full name: surname, first name and patronymic if you know it? (up to { $max } characters)
+specific-ask-year = What year was the person born? (for example 1985) We need it for the envelope.
+specific-ask-facility = Where is the person held, if you know (the facility, town or region)? If you don’t know, press “I don’t know”.
+specific-skip = I don’t know
+specific-cancel = Cancel
+specific-text-only = Please answer with a text message.
+specific-invalid-empty = Please type an answer.
+specific-invalid-too-long = That is too long: up to { $max } characters, please.
+specific-invalid-letters-only = A name should contain only letters, spaces, hyphens and apostrophes. Please type it again.
+specific-invalid-one-word = Please type at least the surname and the first name.
+specific-invalid-not-a-year = Please type the year as four digits, for example 1985.
+specific-invalid-out-of-range = Please type a year between { $min } and { $max }.
+specific-gave-up = Let’s stop here. You can start again from “🔎 Find a person” whenever you like.
+specific-saved =
+    Thank you: request R-{ $id } is saved. Our team will look for the person; you can follow its status in “My letters”.
+
+    Now write the letter: we will pass it on once we reach them.
+specific-write-letter = ✍️ Write the letter
+specific-letter-exists = You have already written the letter for this request.
+stats-text =
+    What Lifeline’s writers have done together:
+
+    ✍️ Letters written: { $written }
+    📮 Letters posted: { $posted }
+    💌 Replies received: { $replies }
+    ⏳ People waiting for their first letter: { $waiting }
+
+# --- letter ---
+letter-unavailable = This person can no longer receive letters through Lifeline, or the link is out of date. Please choose someone else from the menu.
+letter-request-used = You have already written the letter for this request. You can follow it in “My letters”.
+letter-choose-kind =
+    ✍️ A letter to { $recipient }.
+
+    How would you like to write it?
+    • Type it here: you can send it in several messages, and I will put them together.
+    • Write it by hand on paper and send photos of the pages.
+letter-kind-typed-button = ⌨️ Type it here
+letter-kind-handwritten-button = 📷 Photos of a handwritten letter
+letter-cancel = ✖️ Cancel
+letter-typed-prompt =
+    Write your letter. You can send it in one message or in several: I will join them into one letter.
+
+    Length: at least { $min } and at most { $max } characters (about 3–4 printed pages). To change a part you have sent, edit that message in Telegram.
+letter-typed-fix = Your text is kept. To fix a part, edit that message in Telegram (long press → Edit), or send more text; “Start over” clears everything. Press “Done” when you are ready.
+letter-typed-edit = Your text is kept. Edit your messages above, add more text, or start over. Press “Done” when you are ready.
+letter-typed-status = Your letter so far: { $length } of { $max } characters (about { $pages } { $pages ->
+        [one] page
+       *[other] pages
+    }). Send more text, or press “Done”.
+letter-preview = 👁 Preview
+letter-start-over = 🔄 Start over
+letter-done = ✅ Done
+letter-preview-header = Preview of your letter ({ $part }/{ $total }):
+letter-started-over = The letter is cleared. Send the text again (up to { $max } characters).
+letter-empty = The letter is still empty. Send me its text first.
+letter-too-short = The letter has only { $length } characters. Write at least { $min }: a few lines about yourself will already mean a lot.
+letter-too-long = With this message the letter would be { $length } characters long, over the limit of { $max }. I did not add it. You have { $left } characters left: shorten this part and send it again.
+letter-edit-too-long = After this edit the letter would be { $length } characters long, over the limit of { $max }. I kept the earlier version of that part.
+letter-part-updated = ✏️ I have updated that part of the letter.
+letter-part-empty = There was nothing in this message I could print (only emoji or invisible characters), so I did not add it.
+letter-removed-invisible = I removed invisible control characters from the text.
+letter-removed-emoji = Emoji cannot be printed, so I left them out.
+letter-pages-prompt =
+    Send photos of your handwritten letter, one photo per page, in order: from 1 to { $max } pages. You can send them all at once as an album.
+
+    Photos or image files (JPEG, PNG, WebP) work. Lay the page flat in good light, with the whole sheet in the picture.
+letter-pages-edit = Your { $count } { $count ->
+        [one] page is
+       *[other] pages are
+    } kept. Add pages (up to { $max }), remove the last one, or start over. Press “Done” when you are ready.
+letter-pages-status = 📄 Pages received: { $count } of at most { $max }. Send more pages, or press “Done”.
+letter-remove-last-page = ↩️ Remove last page
+letter-pages-none = There are no pages yet. Send at least one photo of your letter.
+letter-page-removed = The last page is removed. Pages now: { $count } of at most { $max }.
+letter-pages-started-over = All pages are removed. Send the photos again (up to { $max } pages).
+letter-pages-full = A letter can have at most { $max } pages, so I did not add this one. Press “Done”, or remove a page first.
+letter-page-duplicate = You have already sent this page, so I did not add it again.
+letter-page-go-on = { $count ->
+        [0] Please send the page again as a photo.
+       *[other] Your other pages are kept: send the next page, or press “Done”.
+    }
+letter-page-error-unsupported-format = I cannot use this file: please send the page as a photo, or as a JPEG, PNG or WebP image.
+letter-page-error-heic = This is a HEIC picture (the iPhone format), which we cannot print. Send it as an ordinary photo instead (not as a file), or export it as JPEG.
+letter-page-error-pdf = PDF files are not accepted. Please send each page as a photo, or as a JPEG, PNG or WebP image.
+letter-page-error-too-many-pixels = This picture is far too large in pixels for us to process. Please send an ordinary photo of the page.
+letter-page-error-corrupted = This picture seems damaged or incomplete and cannot be opened. Please take the photo again and resend it.
+letter-page-error-too-large-file = This file is larger than 20 MB, the most Telegram lets a bot download. Please send it as a photo (Telegram will compress it) or make it smaller.
+letter-page-error-empty = This file is empty. Please send the photo again.
+letter-page-error-download-failed = I could not download this file from Telegram. Please send it again in a moment.
+letter-signature-ask =
+    How should we sign your letter? Write the name to put under it (up to { $max } characters).
+
+    It does not have to be your real name: a first name or a steady pseudonym is fine, for example “Anna” or “Friend from Riga”. Censors read every letter and can pass them on, so for your safety do not give your full name if you live in Russia. I will remember it; you can change it in Settings.
+letter-signature-too-long = That is too long: up to { $max } characters, please.
+letter-signature-empty = Please type a name to sign the letter with.
+letter-signature-saved = Thank you. Your letters will be signed “{ $signature }”.
+letter-summary-title = Please check your letter before it goes:
+letter-summary-to = To: { $recipient }
+letter-summary-typed = Typed letter: { $length } characters (about { $pages } printed { $pages ->
+        [one] page
+       *[other] pages
+    })
+letter-summary-handwritten = Handwritten letter: { $count } { $count ->
+        [one] page
+       *[other] pages
+    }
+letter-summary-signature = Signed: { $signature }
+letter-summary-warnings = Sent despite the check's warnings about: { $list }
+letter-summary-no-warnings = The pre-check found nothing censors usually object to.
+letter-summary-hint = Send it, change something, or cancel.
+letter-warning-name = { $code ->
+    [not-russian] a language other than Russian
+    [war] the war
+    [case] the criminal case
+    [lgbt] LGBTQ+ topics
+    [authorities] politics and the authorities
+    [swearing] swearing
+    [phone] a phone number
+    [link] a link
+    [email] an e-mail address
+    [address] a postal address
+    [codes] abbreviations or codes
+   *[slogans] stock phrases
+}
+letter-send = 📨 Send
+letter-edit = ✏️ Edit
+letter-sent =
+    ✅ Your letter to { $name } has been sent to us. Its code is { $code }, and its status is now “submitted”.
+
+    What happens next:
+    1. A volunteer reads it to make sure it will get past the prison censor.
+    2. We print it and post it.
+    3. When { $name } replies, the reply comes to this chat.
+
+    I will tell you here at every step. Thank you for writing!
+letter-expired = Your letter draft was closed because it had been left untouched for a long time, and its photos were deleted. You can start a new letter from the menu whenever you like.
+letter-button-busy = You are writing a letter right now. Finish it, or send /cancel to leave it first.
+letter-button-old = This button belongs to an earlier letter that is already closed.
+letter-button-outdated = This button belongs to an earlier step. Please use the latest message.
+letter-continue = ✍️ Continue the letter
+letter-leave = 🗑 Leave the letter (the draft is deleted)
+letter-continue-toast = Let's go on: your draft is kept.
+letter-start-in-flow = You are in the middle of a letter to { $name }. Would you like to continue it or leave it? If you leave, the draft will be deleted.
+letter-help-in-flow = Your letter draft is kept: just carry on where you were, or send /cancel to leave it.
+letter-command-in-flow = You are writing a letter right now. Finish it first, or send /cancel to leave it (the draft will be deleted).
+letter-not-accepted = { $kind ->
+    [sticker] Stickers
+    [voice] Voice and audio messages
+    [video] Videos and GIFs
+    [document] Files of this kind
+   *[other] Messages of this kind
+} cannot go into a letter.
+letter-expect-text = I am waiting for the text of your letter: please send it as ordinary text messages.
+letter-expect-pages = I am waiting for photos of the pages of your handwritten letter (or JPEG, PNG, WebP images), or press “Done”.
+letter-expect-buttons = Please choose with the buttons in the message above.
+letter-expect-signature = Please type the name to sign your letter with.
+mod-card-awaiting-translation = 🌐 Waiting for a translation: reply to this card with the translated text and the letter goes to print.
+op-refused = Sorry, this is not available to you.
+op-usage = Usage: /operators list, /operators add <Telegram id> [admin], /operators remove <Telegram id>
+op-added = Done: { $telegramId } is now { $role ->
+    [admin] an administrator
+   *[operator] an operator
+} (#{ $id }).
+op-removed = Done: { $telegramId } is no longer an operator. Their next press will be refused.
+op-not-found = { $telegramId } is not an active operator.
+op-admin-protected = { $telegramId } is listed in ADMIN_IDS: remove them from the bot's settings instead.
+op-list-title = Operators: { $count }
+op-list-line = #{ $id } · { $telegramId } · { $role ->
+    [admin] administrator
+   *[operator] operator
+}
+batch-button-posted = 📮 Mark as posted
+batch-sent-to-printer = 🖨 Batch #{ $id } ({ $count } letters) was sent to the printer { $printer }. The envelope list is attached.
+batch-ready = 🖨 Batch #{ $id }: { $count } letters in one PDF.
+batch-envelopes = ✉️ Envelopes for batch #{ $id }. Press the button once the letters are at the post office.
+batch-empty = There are no new letters to print.
+batch-closed = Batch #{ $id } ({ $count } letters) is closed; preparing the PDF…
+batch-posted = 📮 Batch #{ $id } posted ({ $count } letters) — { $who }, { $at }. The writers have been told.
+batch-already-posted = Batch #{ $id } is already marked as posted ({ $at }).
+reply-op-no-code = I can't tell which letter this reply belongs to. Reply to the letter's card, or put the letter code (like L-7K3Q) in the caption.
+reply-op-unknown-code = There is no letter with the code { $code }.
+reply-op-did-you-mean = Did you mean: { $codes }?
+reply-op-not-posted = Letter { $code } has not been posted yet (status: { $status }), so it cannot have a reply. Please check the code.
+reply-op-too-many = Too many pages in one reply (more than { $max }).
+reply-op-rejected = The scan was not accepted: { $reason ->
+    [too-large] the file is larger than { $max } MB
+    [not-a-pdf] the file is called a PDF but is not one
+    [corrupted] the file is damaged
+    [download-failed] the file could not be downloaded, please try again
+   *[unsupported-format] this format is not supported — send photos or a PDF
+}. The reply was not saved.
+reply-op-accepted = ✅ Reply to letter <b>{ $code }</b> accepted: from { $name } ({ $facility }) for writer #{ $writerId }, pages: { $pages }. Reply #{ $replyId }, { $at }. Delivering it now.
+reply-op-blocked = ⚠️ Reply #{ $replyId } to letter { $code } was not delivered: writer #{ $writerId } has blocked the bot. The reply is kept; they will get it if they come back.
+reply-op-failed = ⚠️ Reply #{ $replyId } to letter { $code } could not be delivered after several attempts. The reply is kept.
+reply-delivery-first = 📬 You have a reply! { $name } has answered your letter { $code }. Page { $page } of { $total }.
+reply-delivery-page = Page { $page } of { $total }.
+reply-button-write-back = ✍️ Write back
+menu-my-letters = 📬 My letters
+command-letters = My letters and replies
+letters-status-name = { $status ->
+    [submitted] being checked
+    [needs_changes] needs changes
+    [rejected] rejected
+    [approved] approved
+    [printed] printed
+    [posted] posted
+   *[replied] reply received
+}
+letters-status-approved = ✅ Your letter { $code } has been checked and approved. We will print it soon.
+letters-status-needs-changes = ✏️ Your letter { $code } needs a small change: { letter-reason }. Please write it again with the fix — use the button below.
+letters-status-rejected = We are sorry, your letter { $code } cannot be sent: { letter-reason }. You are welcome to write a new one.
+letters-status-printed = 🖨 Your letter { $code } is printed and waiting to be posted.
+letters-status-posted = 📮 Your letter { $code } is in the post! Next it goes through the prison censor. If a reply comes, we will send it here.
+letters-button-resubmit = ✏️ Fix and send again
+letters-none = You have not written any letters yet.
+letters-title = Your letters ({ $count }). Choose one to see its way:
+letters-list-item = { $code } · { $name } · { letters-status-name }
+letters-more = More letters…
+letters-not-found = This letter was not found.
+letters-detail-title = <b>Letter { $code }</b> to { $name }
+letters-history-line = { $date } — { letters-status-name }
+letters-history-reason = reason: { letter-reason }
+letters-open-reply = 📬 Reply { $n } of { $date }
+letters-reply-page = Reply to letter { $code }, page { $page } of { $total }.

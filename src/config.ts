@@ -26,6 +26,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Printed on letters as the sender's address; lines separated by "\n". */
   orgReturnAddress: string | undefined;
+  /** CUPS printer for print batches (`lp -d`); undefined sends batches to the operators' chat as PDF. */
+  printerName: string | undefined;
 }
 
 /** A bad environment: `message` is one line naming the variable and how to fix it. */
@@ -49,6 +51,7 @@ const HINTS: Record<string, string> = {
   STORAGE_DIR: "set it to a writable directory, or remove it to use ./data",
   LOG_LEVEL: `set it to one of ${LOG_LEVELS.join(", ")}`,
   ORG_RETURN_ADDRESS: "set it to the organisation's postal address, lines separated by \\n",
+  PRINTER_NAME: "set it to a CUPS printer name as `lpstat -p` lists it (letters, digits, '.', '_', '-'), or remove it",
 };
 
 const urlWithProtocols = (protocols: string[], message: string) =>
@@ -89,6 +92,10 @@ const base = z.object({
     .transform((ids) => [...new Set(ids.map(Number))]),
   STORAGE_DIR: z.string().default("./data").transform((dir) => resolve(dir)),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a log level" }).default("info"),
+  PRINTER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,127}$/, "is not a CUPS printer name")
+    .optional(),
   ORG_RETURN_ADDRESS: z
     .string()
     .optional()
@@ -157,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageDir: e.STORAGE_DIR,
     logLevel: e.LOG_LEVEL,
     orgReturnAddress: e.ORG_RETURN_ADDRESS,
+    printerName: e.PRINTER_NAME,
   };
 }
 

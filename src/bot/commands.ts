@@ -12,6 +12,11 @@ export interface CommandEntry {
 /** The command menu; a feature that adds a command adds it here too. */
 export const botCommands: CommandEntry[] = [
   { command: "start", descriptionKey: "command-start" },
+  { command: "write", descriptionKey: "command-write" },
+  { command: "search", descriptionKey: "command-search" },
+  { command: "letters", descriptionKey: "command-letters" },
+  { command: "stats", descriptionKey: "command-stats" },
+  { command: "guide", descriptionKey: "command-guide" },
   { command: "settings", descriptionKey: "command-settings" },
   { command: "language", descriptionKey: "command-language" },
   { command: "help", descriptionKey: "command-help" },

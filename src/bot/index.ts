@@ -77,8 +77,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   );
   protectedTree.use(loadWriter(prisma, { create: true }));
   protectedTree.use(i18n.middleware());
+  const modules = options.conversations ?? conversationModules;
   protectedTree.use(
     conversations<BotContext, ConversationContext>({
+      // /cancel and halts: let the left flow clean up (draft files and the like).
+      onExit: async (id, ctx) => {
+        await modules.find((module) => module.id === id)?.onExit?.(ctx, featureDeps);
+      },
       storage: {
         type: "key",
         version: CONVERSATIONS_VERSION,
@@ -95,7 +100,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
     }),
   );
   protectedTree.use(cancelFeature());
-  for (const module of options.conversations ?? conversationModules) {
+  for (const module of modules) {
     protectedTree.use(createConversation(module.build(featureDeps), { id: module.id }));
   }
   const installed: Composer<BotContext>[] = [...(options.features ?? defaultFeatures), ...(options.extraFeatures ?? [])].map(

@@ -1,6 +1,8 @@
 // Administrator commands: `npm run cli -- <command> [args]`. Each command lives in ./commands/ and
 // returns an exit code; failures print one line.
 import { DEFAULT_DATABASE_URL } from "../db/migrate.js";
+import { operatorsCommand } from "./commands/operators.js";
+import { prisonersCommand } from "./commands/prisoners.js";
 import { seedCommand } from "./commands/seed.js";
 
 interface Command {
@@ -10,6 +12,8 @@ interface Command {
 
 const commands: Record<string, Command> = {
   seed: { usage: "seed                      load the fictional demo prisoners", run: seedCommand },
+  prisoners: { usage: "prisoners import <file.csv|file.json> [--dry-run]   update the prisoner list (docs/prisoner-import.md)", run: prisonersCommand },
+  operators: { usage: "operators add <telegramId> [--admin] | remove <telegramId> | list", run: operatorsCommand },
 };
 
 function usage(): string {

@@ -4,6 +4,26 @@ import type { z } from "zod";
 import { NOTIFY_QUEUE, notifyJobId, notifyPayloadSchema, type NotifyJobData, type NotifyPayload } from "./notify.js";
 
 export { NOTIFY_QUEUE, notifyJobId, notifyPayloadSchema, type NotifyJobData, type NotifyPayload } from "./notify.js";
+import {
+  BATCH_QUEUE,
+  batchJobId,
+  batchPayloadSchema,
+  MODERATION_QUEUE,
+  moderationJobId,
+  moderationPayloadSchema,
+  PRINT_QUEUE,
+  printJobId,
+  printPayloadSchema,
+  REPLY_DELIVERY_QUEUE,
+  replyDeliveryJobId,
+  replyDeliveryPayloadSchema,
+  type BatchPayload,
+  type ModerationPayload,
+  type PrintPayload,
+  type ReplyDeliveryPayload,
+} from "./operators.js";
+
+export * from "./operators.js";
 
 /**
  * Every queue: its payload schema, shared by producers (validate before enqueue) and workers
@@ -12,6 +32,10 @@ export { NOTIFY_QUEUE, notifyJobId, notifyPayloadSchema, type NotifyJobData, typ
  */
 export const queueSchemas = {
   [NOTIFY_QUEUE]: notifyPayloadSchema,
+  [MODERATION_QUEUE]: moderationPayloadSchema,
+  [PRINT_QUEUE]: printPayloadSchema,
+  [BATCH_QUEUE]: batchPayloadSchema,
+  [REPLY_DELIVERY_QUEUE]: replyDeliveryPayloadSchema,
 } as const;
 
 export type QueueName = keyof typeof queueSchemas;
@@ -35,6 +59,17 @@ export interface Queues {
   readonly byName: { [N in QueueName]: Queue<JobData<N>> };
   /** Validates the payload and enqueues it with a deterministic job id. */
   notify(payload: NotifyPayload, opts?: Pick<JobsOptions, "delay" | "priority">): Promise<string>;
+  /** Posts the letter's moderation card to the operators' chat (job id `moderation-<letterId>`). */
+  moderation(payload: ModerationPayload): Promise<string>;
+  /**
+   * Renders an approved letter's PDF and adds it to the open batch (job id `print-<letterId>`).
+   * A finished job of the same id is replaced: the worker does nothing for a letter already printed.
+   */
+  print(payload: PrintPayload): Promise<string>;
+  /** Renders a closed batch and sends it to the operators' chat or the printer (job id `batch-<batchId>`). */
+  batch(payload: BatchPayload): Promise<string>;
+  /** Delivers a stored reply to its writer (job id `reply-<replyId>`). */
+  replyDelivery(payload: ReplyDeliveryPayload): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,7 +87,15 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     prefix: bullPrefix(prefix),
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
-  const byName: Queues["byName"] = { [NOTIFY_QUEUE]: notifyQueue };
+  const queue = <N extends QueueName>(name: N): Queue<JobData<N>> =>
+    new Queue<JobData<N>>(name, { connection: redis, prefix: bullPrefix(prefix), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  const byName: Queues["byName"] = {
+    [NOTIFY_QUEUE]: notifyQueue,
+    [MODERATION_QUEUE]: queue(MODERATION_QUEUE),
+    [PRINT_QUEUE]: queue(PRINT_QUEUE),
+    [BATCH_QUEUE]: queue(BATCH_QUEUE),
+    [REPLY_DELIVERY_QUEUE]: queue(REPLY_DELIVERY_QUEUE),
+  };
   let closed: Promise<void> | undefined;
   return {
     prefix,
@@ -61,6 +104,34 @@ export function createQueues(redis: Redis, prefix: string): Queues {
       const data = notifyPayloadSchema.parse(payload);
       const job = await notifyQueue.add(NOTIFY_QUEUE, data, { ...opts, jobId: notifyJobId(data) });
       return job.id ?? notifyJobId(data);
+    },
+    async moderation(payload) {
+      const data = moderationPayloadSchema.parse(payload);
+      const jobId = moderationJobId(data);
+      const job = await byName[MODERATION_QUEUE].add(MODERATION_QUEUE, data, { jobId });
+      return job.id ?? jobId;
+    },
+    async print(payload) {
+      const data = printPayloadSchema.parse(payload);
+      const jobId = printJobId(data);
+      const queue = byName[PRINT_QUEUE];
+      const existing = await queue.getJob(jobId);
+      if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove();
+      const job = await queue.add(PRINT_QUEUE, data, { jobId });
+      return job.id ?? jobId;
+    },
+    async batch(payload) {
+      const data = batchPayloadSchema.parse(payload);
+      const jobId = batchJobId(data);
+      const job = await byName[BATCH_QUEUE].add(BATCH_QUEUE, data, { jobId });
+      return job.id ?? jobId;
+    },
+    async replyDelivery(payload) {
+      const data = replyDeliveryPayloadSchema.parse(payload);
+      const jobId = replyDeliveryJobId(data);
+      // Deliveries keep trying for longer: a reply waited weeks for this, minutes of outage must not lose it.
+      const job = await byName[REPLY_DELIVERY_QUEUE].add(REPLY_DELIVERY_QUEUE, data, { jobId, attempts: 15 });
+      return job.id ?? jobId;
     },
     close() {
       closed ??= Promise.all(Object.values(byName).map((queue) => queue.close())).then(() => undefined);

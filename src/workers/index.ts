@@ -1,5 +1,9 @@
 import type { HandlerFactories } from "./registry.js";
+import { batchHandler } from "./batch.js";
+import { moderationHandler } from "./moderation.js";
 import { notifyHandler } from "./notify.js";
+import { printHandler } from "./print.js";
+import { replyDeliveryHandler } from "./reply-delivery.js";
 
 export { startWorkers, checkRegistry, type HandlerFactories, type QueueHandler, type JobContext, type RunningWorkers } from "./registry.js";
 export type { WorkerDeps } from "./deps.js";
@@ -7,4 +11,8 @@ export type { WorkerDeps } from "./deps.js";
 /** One handler per queue in src/queues; startWorkers refuses to start if one is missing. */
 export const handlers: HandlerFactories = {
   notify: notifyHandler,
+  moderation: moderationHandler,
+  print: printHandler,
+  batch: batchHandler,
+  "reply-delivery": replyDeliveryHandler,
 };

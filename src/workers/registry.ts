@@ -41,7 +41,8 @@ function wrap<N extends QueueName>(name: N, handler: QueueHandler<N>, logger: Lo
       throw new UnrecoverableError("invalid job payload");
     }
     try {
-      await handler.process(parsed.data, { job, log });
+      // safeParse over the indexed schema map widens to the union of all payloads; this one is N's.
+      await handler.process(parsed.data as JobData<N>, { job, log });
     } catch (err) {
       if (!(err instanceof UnrecoverableError)) log.warn({ err }, "job failed; will retry if attempts remain");
       throw err;

@@ -36,6 +36,11 @@ const envs: Env[] = [];
 
 async function isolatedEnv(poolSize = 10): Promise<Env> {
   const db = await createIsolatedDatabase();
+  const prisma = createPrisma(db.url, { max: poolSize });
+  // A test database needs no durability: not waiting for the WAL flush on every commit makes
+  // thousands of one-draw transactions fast on a small machine. Locking and visibility are unchanged.
+  await prisma.$executeRawUnsafe(`ALTER DATABASE "${new URL(db.url).pathname.slice(1)}" SET synchronous_commit = off`);
+  await prisma.$disconnect();
   const env = { db, prisma: createPrisma(db.url, { max: poolSize }) };
   envs.push(env);
   return env;
@@ -107,18 +112,17 @@ async function addLetter(prisma: PrismaClient, writerId: number, prisonerId: num
   return letter.id;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+/** The issue asks for the distribution in the test output. */
+function report(text: string): void {
+  // eslint-disable-next-line no-console -- deliberate test output
+  console.log(text);
+}
+
+function formatTable(rows: Record<string, string | number>[]): string {
+  const keys = Object.keys(rows[0] ?? {});
+  const width = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(width[i] ?? 0)).join("  ");
+  return [line(keys), ...rows.map((r) => line(keys.map((k) => String(r[k]))))].join("\n");
 }
 
 function countBy<T>(values: readonly T[]): Map<T, number> {
@@ -135,28 +139,30 @@ describe("10,000 draws on the demo data", () => {
     const prisoners = await prisma.prisoner.findMany();
     const reachable = prisoners.filter((p) => p.canReceiveLetters && !p.releasedAt);
     expect(reachable.length).toBeGreaterThan(20);
-    expect(prisoners.length).toBeGreaterThan(reachable.length);
+    expect(prisoners.some((p) => p.releasedAt !== null)).toBe(true);
+    expect(prisoners.some((p) => !p.canReceiveLetters && p.releasedAt === null)).toBe(true);
 
-    // Variant (documented): 10,000 distinct writers draw in rounds of 8 concurrent requests; after
-    // each round the sweep lapses the round's assignments, so loads stay as seeded and every
-    // draw sees the demo distribution (plus at most 7 assignments in flight, as in real traffic).
+    // Variant (documented): 1,250 rounds of 8 concurrent requests by 8 writers, each
+    // round 73 hours after the previous one, so the previous round's assignments have expired (and
+    // are lapsed in passing): loads stay as seeded and every draw sees the demo distribution plus
+    // at most 7 assignments in flight, as in real traffic.
     const DRAWS = 10_000;
     const ROUND = 8;
-    const writerIds = await addWriters(prisma, DRAWS);
+    // The same 8 writers draw in every round: their previous assignment has expired by then.
+    const writerIds = await addWriters(prisma, ROUND);
     const drawn: number[] = [];
     const started = performance.now();
     let clock = Date.UTC(2030, 0, 1);
     for (let i = 0; i < DRAWS; i += ROUND) {
       const now = new Date(clock);
       const round = await Promise.all(
-        writerIds.slice(i, i + ROUND).map((writerId) => assignPrisoner(prisma, { writerId, now })),
+        writerIds.map((writerId) => assignPrisoner(prisma, { writerId, now })),
       );
       for (const r of round) {
-        expect(r).not.toBeNull();
+        expect(r?.reused).toBe(false);
         drawn.push((r as AssignedPrisoner).prisonerId);
       }
       clock += (ASSIGNMENT_LIFETIME_HOURS + 1) * HOUR;
-      await lapseExpiredAssignments(prisma, new Date(clock));
     }
     const seconds = (performance.now() - started) / 1000;
 
@@ -174,17 +180,20 @@ describe("10,000 draws on the demo data", () => {
       const people = reachable.filter((p) => inBucket(p.lettersCount));
       const draws = people.reduce((s, p) => s + (perPrisoner.get(p.id) ?? 0), 0);
       return {
-        letters: label,
+        "letters received": label,
         people: people.length,
         draws,
         share: `${((100 * draws) / DRAWS).toFixed(1)}%`,
         perPerson: people.length ? Math.round(draws / people.length) : 0,
       };
     });
-    console.log(`assignment: ${DRAWS} draws on ${reachable.length} reachable demo prisoners in ${seconds.toFixed(1)} s`);
-    console.table(table);
+    report(
+      `assignment: ${DRAWS} draws on ${reachable.length} reachable demo prisoners in ${seconds.toFixed(1)} s\n` +
+        formatTable(table),
+    );
 
     expect(drawn).toHaveLength(DRAWS);
+    expect(await prisma.assignment.count({ where: { status: "lapsed" } })).toBe(DRAWS - ROUND);
     // Unreachable and released people are never drawn.
     for (const id of perPrisoner.keys()) {
       const p = byId.get(id);
@@ -268,42 +277,48 @@ describe("50 writers asking at once", () => {
 });
 
 describe("weights inside a tier", () => {
-  it("prefers shared interests and the lower load, without excluding the others", async () => {
-    const { prisma } = await isolatedEnv(8);
+  /** One writer draws n times in a row, each time after the previous assignment expired. */
+  async function sequentialDraws(prisma: PrismaClient, writerId: number, n: number): Promise<number[]> {
+    const drawn: number[] = [];
+    let clock = Date.UTC(2031, 0, 1);
+    for (let i = 0; i < n; i++) {
+      const r = await assignPrisoner(prisma, { writerId, now: new Date(clock) });
+      expect(r?.reused).toBe(false);
+      drawn.push(r!.prisonerId);
+      clock += (ASSIGNMENT_LIFETIME_HOURS + 1) * HOUR;
+    }
+    return drawn;
+  }
+
+  it("prefers shared interests, without excluding the others", async () => {
+    const { prisma } = await isolatedEnv(2);
     // Tier 0 only: 10 people sharing three of the writer's interests (weight 4), 10 sharing none (weight 1).
-    const sharing = await addPrisoners(prisma, Array.from({ length: 10 }, () => prisoner({ interests: ["books", "chess", "music"] })));
+    const sharing = await addPrisoners(prisma, Array.from({ length: 10 }, () => prisoner({ interests: ["books", "games", "music"] })));
     const other = await addPrisoners(prisma, Array.from({ length: 10 }, () => prisoner({ interests: ["sport"] })));
-    const writers = await addWriters(prisma, 2000, ["books", "chess", "music", "poetry"]);
-    const drawn = await mapPool(writers, 8, async (writerId) => {
-      const r = await assignPrisoner(prisma, { writerId });
-      // Keep loads as they are: this draw is only measured.
-      await prisma.assignment.update({ where: { id: r!.assignmentId }, data: { status: "lapsed" } });
-      return r!.prisonerId;
-    });
+    const [writerId] = await addWriters(prisma, 1, ["books", "games", "music", "poetry"]);
+    const drawn = await sequentialDraws(prisma, writerId!, 1000);
     const share = drawn.filter((id) => sharing.includes(id)).length / drawn.length;
-    console.log(`assignment: shared-interest share ${(100 * share).toFixed(1)}% (expected 80%)`);
-    expect(share).toBeGreaterThan(0.72);
-    expect(share).toBeLessThan(0.88);
-    expect(drawn.some((id) => other.includes(id))).toBe(true);
+    report(`assignment: shared-interest share ${(100 * share).toFixed(1)}% (expected 80%)`);
+    expect(share).toBeGreaterThan(0.75);
+    expect(share).toBeLessThan(0.85);
+    for (const id of other) expect(drawn).toContain(id);
   }, 60_000);
 
-  it("within the 4-7 tier, load 4 is drawn about 2.6 times as often as load 7", async () => {
-    const { prisma } = await isolatedEnv(8);
+  it("within the 4-7 tier, load 4 is drawn about 2.6 times as often as load 7; the next tier never", async () => {
+    const { prisma } = await isolatedEnv(2);
     const four = await addPrisoners(prisma, Array.from({ length: 5 }, () => prisoner({ lettersCount: 4 })));
     const seven = await addPrisoners(prisma, Array.from({ length: 5 }, () => prisoner({ lettersCount: 7 })));
     await addPrisoners(prisma, Array.from({ length: 5 }, () => prisoner({ lettersCount: 8 })));
-    const writers = await addWriters(prisma, 2000);
-    const drawn = await mapPool(writers, 8, async (writerId) => {
-      const r = await assignPrisoner(prisma, { writerId });
-      await prisma.assignment.update({ where: { id: r!.assignmentId }, data: { status: "lapsed" } });
-      return r!.prisonerId;
-    });
+    const [writerId] = await addWriters(prisma, 1);
+    const drawn = await sequentialDraws(prisma, writerId!, 1000);
     const nFour = drawn.filter((id) => four.includes(id)).length;
     const nSeven = drawn.filter((id) => seven.includes(id)).length;
-    expect(nFour + nSeven).toBe(drawn.length); // load 8 is the next tier: never drawn
-    const ratio = nFour / nSeven; // weights 1/25 : 1/64 = 2.56
-    expect(ratio).toBeGreaterThan(2.0);
-    expect(ratio).toBeLessThan(3.3);
+    expect(nFour + nSeven).toBe(drawn.length);
+    // Weights 1/25 : 1/64, five people each: load 4 gets 64 / 89 = 71.9% of the draws.
+    const share = nFour / drawn.length;
+    report(`assignment: load 4 vs 7 share ${(100 * share).toFixed(1)}% (expected 71.9%)`);
+    expect(share).toBeGreaterThan(0.66);
+    expect(share).toBeLessThan(0.78);
   }, 60_000);
 });
 

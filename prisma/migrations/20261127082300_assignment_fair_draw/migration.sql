@@ -11,6 +11,12 @@ CREATE UNIQUE INDEX "assignments_letter_id_key" ON "assignments"("letter_id");
 -- AddForeignKey
 ALTER TABLE "assignments" ADD CONSTRAINT "assignments_letter_id_fkey" FOREIGN KEY ("letter_id") REFERENCES "letters"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 
+-- DropIndex
+DROP INDEX "assignments_status_expires_at_idx";
+
+-- CreateIndex
+CREATE INDEX "assignments_status_expires_at_prisoner_id_idx" ON "assignments"("status", "expires_at", "prisoner_id");
+
 -- The fair draw (src/db/repositories/assignments.ts: assignPrisoner), in one round trip. The policy's
 -- numbers come from src/domain/assignment.ts as arguments; this function is the mechanism only.
 -- Written in PL/pgSQL because each statement inside takes a fresh snapshot (READ COMMITTED), which
@@ -37,8 +43,9 @@ DECLARE
     v_pick RECORD;
     v_new_id INTEGER;
 BEGIN
-    -- One request per writer at a time: a double tap cannot create two assignments.
-    SELECT w.interests INTO v_interests FROM writers w WHERE w.id = p_writer_id FOR UPDATE;
+    -- One request per writer at a time: a double tap cannot create two assignments. NO KEY UPDATE
+    -- locks (here and on prisoners) do not block inserts elsewhere that merely reference the row.
+    SELECT w.interests INTO v_interests FROM writers w WHERE w.id = p_writer_id FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'writer % does not exist', p_writer_id USING ERRCODE = 'foreign_key_violation';
     END IF;
@@ -86,7 +93,9 @@ BEGIN
         candidates AS (
             SELECT c.id,
                    c.letters_count + COALESCE(ol.n, 0) AS load,
-                   (SELECT count(DISTINCT i)::INTEGER FROM unnest(c.interests) AS i WHERE i = ANY(v_interests)) AS shared
+                   CASE WHEN c.interests && v_interests
+                        THEN (SELECT count(DISTINCT i)::INTEGER FROM unnest(c.interests) AS i WHERE i = ANY(v_interests))
+                        ELSE 0 END AS shared
             FROM prisoners c
             LEFT JOIN open_load ol ON ol.prisoner_id = c.id
             WHERE c.can_receive_letters AND c.released_at IS NULL
@@ -99,7 +108,7 @@ BEGIN
                  -ln(1.0 - random()) * power(1 + k.load, p_load_exponent)
                    / (1 + p_interest_bonus * least(k.shared, p_max_shared))
         LIMIT 1
-        FOR UPDATE OF p SKIP LOCKED;
+        FOR NO KEY UPDATE OF p SKIP LOCKED;
         IF NOT FOUND THEN
             RETURN;
         END IF;

@@ -1,6 +1,10 @@
 import type { ConversationBuilder } from "@grammyjs/conversations";
 import type { BotContext, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
+import { interestsOwnConversation } from "./interests-own.js";
+import { letterConversation } from "./letter.js";
+import { signatureConversation } from "./signature.js";
+import { specificRequestConversation } from "./specific-request.js";
 
 /**
  * Bump when any conversation's sequence of waits changes shape: stored half-finished conversations
@@ -12,10 +16,15 @@ export interface ConversationModule {
   /** Used with ctx.conversation.enter(id); kebab-case, stable across releases. */
   id: string;
   build(deps: FeatureDeps): ConversationBuilder<BotContext, ConversationContext>;
+  /**
+   * Called when the conversation is left from outside (/cancel, a Cancel button) or halted, with the
+   * outside context: clean up what the flow left behind (e.g. draft files).
+   */
+  onExit?(ctx: BotContext, deps: FeatureDeps): Promise<void>;
 }
 
 /**
  * Every conversation, one file each in this folder. createBot registers them after /cancel, so
  * /cancel always wins over a waiting conversation.
  */
-export const conversationModules: ConversationModule[] = [];
+export const conversationModules: ConversationModule[] = [interestsOwnConversation, signatureConversation, letterConversation(), specificRequestConversation];

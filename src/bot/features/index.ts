@@ -6,6 +6,20 @@ import { languageFeature } from "./language.js";
 import { membershipFeature } from "./membership.js";
 import { settingsFeature } from "./settings.js";
 import { startFeature } from "./start.js";
+import { guideFeature } from "./guide.js";
+import { interestsFeature } from "./interests.js";
+import { rulesFeature } from "./rules.js";
+import { signatureFeature } from "./signature.js";
+import { writeEntryFeature } from "./write-entry.js";
+import { inlineFeature } from "./inline.js";
+import { searchFeature } from "./search.js";
+import { specificRequestFeature } from "./specific-request.js";
+import { statsFeature } from "./stats.js";
+import { batchesFeature } from "./batches.js";
+import { moderationFeature } from "./moderation.js";
+import { myLettersFeature } from "./my-letters.js";
+import { operatorsFeature } from "./operators.js";
+import { repliesFeature } from "./replies.js";
 
 /** A feature: one Composer built from the shared dependencies. */
 export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
@@ -14,4 +28,26 @@ export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
  * Installed in this order, after conversations and before the fallback. A new feature adds one
  * line here (and its menu entry in keyboards/main-menu.ts, its command in commands.ts).
  */
-export const features: Feature[] = [startFeature, helpFeature, settingsFeature, languageFeature, membershipFeature];
+export const features: Feature[] = [
+  // Operators' chat first: these pass everything that is not theirs on.
+  operatorsFeature,
+  moderationFeature,
+  batchesFeature,
+  repliesFeature,
+  // Before start: it takes /start p_<id> (a shared card) and passes any other /start on.
+  inlineFeature,
+  startFeature,
+  helpFeature,
+  settingsFeature,
+  languageFeature,
+  membershipFeature,
+  writeEntryFeature,
+  rulesFeature,
+  interestsFeature,
+  signatureFeature,
+  guideFeature,
+  searchFeature,
+  specificRequestFeature,
+  statsFeature,
+  myLettersFeature,
+];

@@ -11,4 +11,9 @@ export const CB = {
   languageSetPrefix: "lang:set:",
   /** A generic "Cancel" button for any flow; handled like /cancel. */
   cancel: "flow:cancel",
+  /** Journey: "Write a letter", the guide, Settings → Interests / Signature. */
+  write: "write:start",
+  guide: "guide:menu",
+  interests: "int:open",
+  signature: "sig:open",
 } as const;

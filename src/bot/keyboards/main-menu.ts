@@ -1,5 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { CB } from "./callbacks.js";
+import { MY_CB } from "../views/my-letters.js";
+import { SEARCH_CB } from "./search-callbacks.js";
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -14,6 +16,10 @@ export interface MenuEntry {
  * find a person, my letters, how to write); entries without a working feature do not belong here.
  */
 export const mainMenuEntries: MenuEntry[] = [
+  { labelKey: "menu-write", callbackData: CB.write },
+  { labelKey: "menu-search", callbackData: SEARCH_CB.menu },
+  { labelKey: "menu-my-letters", callbackData: MY_CB.list },
+  { labelKey: "menu-guide", callbackData: CB.guide },
   { labelKey: "menu-settings", callbackData: CB.settings },
   { labelKey: "menu-help", callbackData: CB.help },
 ];
@@ -21,7 +27,11 @@ export const mainMenuEntries: MenuEntry[] = [
 /**
  * The settings screen entries (language now; interests and signature name join later).
  */
-export const settingsEntries: MenuEntry[] = [{ labelKey: "settings-language", callbackData: CB.languageChoose }];
+export const settingsEntries: MenuEntry[] = [
+  { labelKey: "settings-language", callbackData: CB.languageChoose },
+  { labelKey: "settings-interests", callbackData: CB.interests },
+  { labelKey: "settings-signature", callbackData: CB.signature },
+];
 
 function keyboardOf(entries: MenuEntry[], t: Translate): InlineKeyboard {
   const keyboard = new InlineKeyboard();

@@ -1,10 +1,11 @@
 // Fair, concurrency-safe assignment of prisoners to writers (policy: src/domain/assignment.ts).
 //
-// How concurrent draws keep the fairness: a draw (SQL function lifeline_assign_prisoner, created by
-// the migration "assignment_fair_draw") runs in one READ COMMITTED statement that
+// How concurrent draws keep the fairness: a draw is one call of the SQL function
+// lifeline_assign_prisoner (migration "assignment_fair_draw"), one READ COMMITTED transaction whose
+// statements each see a fresh snapshot. It
 // 1. locks the writer's row (two taps of the same writer cannot create two assignments),
 // 2. orders the candidates by (load tier, weighted random key) and locks the first one with
-//    `FOR UPDATE SKIP LOCKED`: a prisoner being assigned by another transaction right now is
+//    `FOR NO KEY UPDATE SKIP LOCKED`: a prisoner being assigned by another transaction right now is
 //    skipped, so concurrent writers spread over the lowest tier instead of piling onto one person,
 // 3. re-reads the locked prisoner's load in a fresh snapshot and inserts the assignment only if
 //    the tier still holds (another transaction may have committed an assignment between our
@@ -151,7 +152,7 @@ export function declineAssignment(
       return { status: "not_active" };
     }
     // Serialises with this writer's other declines and draws, so two quick taps cannot both pass the limit.
-    await tx.$queryRaw`SELECT id FROM writers WHERE id = ${assignment.writerId} FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM writers WHERE id = ${assignment.writerId} FOR NO KEY UPDATE`;
     const left = await getDeclinesLeft(tx, assignment.writerId, now);
     const current = await tx.assignment.findUnique({ where: { id: assignmentId }, select: { status: true } });
     if (current?.status !== "active") return { status: "not_active" };

@@ -1,0 +1,51 @@
+// Print batches in the operators' chat: /batch closes the open batch and has the worker render it;
+// "Mark as posted" on the batch message moves every letter in it to posted and tells the writers.
+import { Composer } from "grammy";
+import { closeOpenBatch, markBatchPosted } from "../../db/repositories/batches.js";
+import type { BotContext } from "../context.js";
+import type { FeatureDeps } from "../deps.js";
+import { formatUtc, OPERATORS_LOCALE } from "../views/moderation-card.js";
+import { requireOperator } from "./operators.js";
+
+export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
+  const { prisma, queues, i18n } = deps;
+  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const composer = new Composer<BotContext>();
+
+  composer.command("batch", async (ctx) => {
+    const op = await requireOperator(ctx, deps);
+    if (!op) return;
+    const closed = await closeOpenBatch(prisma);
+    if (!closed) {
+      await ctx.reply(t("batch-empty"));
+      return;
+    }
+    await queues.batch({ batchId: closed.batchId });
+    ctx.logger.info({ batch_id: closed.batchId, operator_id: op.id, letters: closed.letters }, "batch closed for printing");
+    await ctx.reply(t("batch-closed", { id: closed.batchId, count: closed.letters }));
+  });
+
+  composer.callbackQuery(/^bat:post:(\d+)$/, async (ctx) => {
+    const op = await requireOperator(ctx, deps);
+    if (!op) return;
+    const batchId = Number(ctx.match[1]);
+    const result = await markBatchPosted(prisma, { batchId, operatorId: op.id });
+    if (!result.ok) {
+      const text =
+        result.reason === "already-posted"
+          ? ctx.t("batch-already-posted", { id: batchId, at: result.postedAt ? formatUtc(result.postedAt) : "—" })
+          : ctx.t("mod-letter-missing");
+      await ctx.answerCallbackQuery({ text, show_alert: true });
+      return;
+    }
+    ctx.logger.info({ batch_id: batchId, operator_id: op.id, letters: result.letters.length }, "batch posted");
+    await ctx.answerCallbackQuery({ text: ctx.t("mod-decision-saved") });
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    await ctx.reply(t("batch-posted", { id: batchId, count: result.letters.length, who: t("mod-who-operator", { id: op.id }), at: formatUtc(new Date()) }));
+    for (const letter of result.letters) {
+      await queues.notify({ writerId: letter.writerId, key: "letters-status-posted", params: { code: letter.code }, dedupeKey: `letter-${letter.id}-posted` });
+    }
+  });
+
+  return composer;
+}

@@ -1,0 +1,44 @@
+import { UnrecoverableError } from "bullmq";
+import { loadLetterForPrint, markLetterPrinted } from "../db/repositories/batches.js";
+import { renderLetterPdf } from "../media/pdf.js";
+import type { PRINT_QUEUE } from "../queues/index.js";
+import { createFileStorage } from "../storage/index.js";
+import type { WorkerDeps } from "./deps.js";
+import { letterPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
+import type { QueueHandler } from "./registry.js";
+
+/**
+ * Renders an approved letter to its A4 PDF, stores it, marks the letter printed and puts it in the
+ * open batch, then tells the writer. Safe to repeat: the PDF is written atomically under a fixed
+ * key and only an approved letter moves on.
+ */
+export function printHandler({ prisma, i18n, config, queues }: WorkerDeps): QueueHandler<typeof PRINT_QUEUE> {
+  const storage = createFileStorage(config.storageDir);
+  const labels = russianPdfLabels(i18n);
+  return {
+    options: { concurrency: 1 },
+    async process(data, { log }) {
+      const letter = await loadLetterForPrint(prisma, data.letterId);
+      if (!letter) throw new UnrecoverableError(`letter ${data.letterId} no longer exists; nothing to print`);
+      if (letter.status !== "approved") {
+        log.info({ letter_id: letter.id, status: letter.status }, "letter not waiting for print; nothing to do");
+        return;
+      }
+      if (letter.needsTranslation && !letter.translationText) {
+        // Printed once an operator attaches the translation (which enqueues this job again).
+        log.info({ letter_id: letter.id }, "letter waits for its translation before printing");
+        return;
+      }
+      const pdf = await renderLetterPdf(await printableLetter(letter, storage, config.orgReturnAddress), labels);
+      const key = letterPdfKey(letter.id);
+      await storage.put(key, pdf);
+      const result = await markLetterPrinted(prisma, { letterId: letter.id, pdfPath: key });
+      if (!result.ok) {
+        log.info({ letter_id: letter.id }, "letter changed while printing; left as it is");
+        return;
+      }
+      await queues.notify({ writerId: result.writerId, key: "letters-status-printed", params: { code: result.code }, dedupeKey: `letter-${letter.id}-printed` });
+      log.info({ letter_id: letter.id, batch_id: result.batchId, bytes: pdf.length }, "letter printed to PDF");
+    },
+  };
+}
