@@ -42,6 +42,7 @@ help-text =
     /guide — how to write a letter
     /settings — settings
     /language — change the language
+    /privacy — what we store about you, and deleting it
     /cancel — stop what you are doing
     /help — this help
 
@@ -118,7 +119,7 @@ mod-card-decided = { $status ->
     [needs_changes] ✏️ Sent back for changes
    *[rejected] ⛔ Rejected
 } — { $who }, { $at }
-mod-card-reason = Reason: { letter-reason }
+mod-card-reason = Reason: { $reasonText }
 mod-who-operator = operator #{ $id }
 mod-who-system = the system
 mod-warning = { $code ->
@@ -366,7 +367,7 @@ card-age-region =
 card-facility = 🏛 Where held:
 card-case = ⚖️ Persecuted for:
 card-sentence = 📅 Sentence:
-card-no-verdict = no verdict yet
+card-no-verdict = not passed yet
 card-custody-since = 🔒 In custody since:
 card-interests = 🎨 Interests:
 card-letters = ✉️ Letters through Lifeline: { $count }
@@ -650,6 +651,7 @@ batch-empty = There are no new letters to print.
 batch-closed = Batch #{ $id } ({ $count } letters) is closed; preparing the PDF…
 batch-posted = 📮 Batch #{ $id } posted ({ $count } letters) — { $who }, { $at }. The writers have been told.
 batch-already-posted = Batch #{ $id } is already marked as posted ({ $at }).
+batch-failed = ⚠️ Batch #{ $id } could not be prepared for printing. See the bot's log for details; the letters stay in the batch.
 reply-op-no-code = I can't tell which letter this reply belongs to. Reply to the letter's card, or put the letter code (like L-7K3Q) in the caption.
 reply-op-unknown-code = There is no letter with the code { $code }.
 reply-op-did-you-mean = Did you mean: { $codes }?
@@ -680,18 +682,100 @@ letters-status-name = { $status ->
    *[replied] reply received
 }
 letters-status-approved = ✅ Your letter { $code } has been checked and approved. We will print it soon.
-letters-status-needs-changes = ✏️ Your letter { $code } needs a small change: { letter-reason }. Please write it again with the fix — use the button below.
-letters-status-rejected = We are sorry, your letter { $code } cannot be sent: { letter-reason }. You are welcome to write a new one.
+letters-status-needs-changes = ✏️ Your letter { $code } needs a small change: { $reason ->
+    [war] mentions of the war and the army
+    [case] details of the criminal case
+    [lgbt] topics that put the recipient in danger in prison
+    [authorities] politics and remarks about the authorities
+    [swearing] rude words
+    [contacts] phone numbers, addresses, links or other contacts
+    [codes] abbreviations, codes or foreign words
+    [illegible] the handwriting or photo is hard to read
+    [too-short] the letter is too short
+    [other-changes] something needs fixing — see the rules
+    [hostile] the letter is hostile or insulting
+    [spam] the letter does not look personal
+    [unsafe] the letter could harm the recipient
+    [unreachable] this person cannot receive letters right now
+    [duplicate] this letter has already been sent
+   *[other-reject] the letter does not follow the rules
+}. Please write it again with the fix — use the button below.
+letters-status-rejected = We are sorry, your letter { $code } cannot be sent: { $reason ->
+    [war] mentions of the war and the army
+    [case] details of the criminal case
+    [lgbt] topics that put the recipient in danger in prison
+    [authorities] politics and remarks about the authorities
+    [swearing] rude words
+    [contacts] phone numbers, addresses, links or other contacts
+    [codes] abbreviations, codes or foreign words
+    [illegible] the handwriting or photo is hard to read
+    [too-short] the letter is too short
+    [other-changes] something needs fixing — see the rules
+    [hostile] the letter is hostile or insulting
+    [spam] the letter does not look personal
+    [unsafe] the letter could harm the recipient
+    [unreachable] this person cannot receive letters right now
+    [duplicate] this letter has already been sent
+   *[other-reject] the letter does not follow the rules
+}. You are welcome to write a new one.
 letters-status-printed = 🖨 Your letter { $code } is printed and waiting to be posted.
 letters-status-posted = 📮 Your letter { $code } is in the post! Next it goes through the prison censor. If a reply comes, we will send it here.
 letters-button-resubmit = ✏️ Fix and send again
 letters-none = You have not written any letters yet.
 letters-title = Your letters ({ $count }). Choose one to see its way:
-letters-list-item = { $code } · { $name } · { letters-status-name }
+letters-list-item = { $code } · { $name } · { $statusText }
 letters-more = More letters…
 letters-not-found = This letter was not found.
 letters-detail-title = <b>Letter { $code }</b> to { $name }
-letters-history-line = { $date } — { letters-status-name }
-letters-history-reason = reason: { letter-reason }
+letters-history-line = { $date } — { $statusText }
+letters-history-reason = reason: { $reasonText }
 letters-open-reply = 📬 Reply { $n } of { $date }
 letters-reply-page = Reply to letter { $code }, page { $page } of { $total }.
+
+# --- privacy ---
+settings-privacy = 🔒 Privacy and my data
+command-privacy = What we store about you, and deleting it
+privacy-text =
+    🔒 Your data in Lifeline
+
+    What we keep:
+    • your Telegram id (a number: that is how the bot knows this chat is yours);
+    • the language you chose;
+    • the name you sign your letters with;
+    • your interests, if you chose any;
+    • which version of the rules you accepted;
+    • your letters and the replies to them.
+    We keep all this until you delete it.
+
+    What we never keep: your phone number, your Telegram username, your real name or your profile photo. Photos of handwritten letters are stored without their metadata (no location, no camera details).
+
+    Who reads your letters: Lifeline volunteers, who check, print and post them, and the prison censor, who reads every letter and can pass it on to investigators. Write nothing you would not want them to see.
+
+    You can delete everything we keep about you at any time.
+privacy-button-delete = 🗑 Delete all my data
+privacy-confirm =
+    Delete all your data? This cannot be undone.
+
+    What will be lost:
+    • your letters ({ $letters }) and the replies to them ({ $replies }): texts, photos of pages and scans;
+    { $unposted ->
+        [0] • letters not yet posted would not be sent (you have none right now);
+       *[other] • { $unposted } { $unposted ->
+            [one] letter that has not been posted yet will not be sent
+           *[other] letters that have not been posted yet will not be sent
+        };
+    }
+    • replies that arrive later cannot reach you: we will no longer know who wrote the letter;
+    • your signature name, interests and language.
+
+    Messages in this chat stay in your Telegram; you can clear the chat yourself.
+privacy-button-confirm = Yes, delete everything
+privacy-button-keep = No, keep my data
+privacy-deleted =
+    Done. Everything Lifeline kept about you has been deleted: your letters, the replies, the photos and scans, your signature name, interests and settings. Thank you for the letters you wrote.
+
+    If you write to the bot again, you will start from scratch.
+privacy-already-deleted = Your data has already been deleted. Nothing about you is stored.
+privacy-stale = This button is out of date. To delete your data, open /privacy again.
+privacy-op-withdrawn = 🗑 A writer deleted all their data. These letters are withdrawn and must not be sent: { $codes }
+privacy-op-withdrawn-printed = Already printed (batch { $batches }): { $codes }. Take them out of the stack and destroy the printouts.

@@ -12,13 +12,13 @@ import { redactUrl, type Config } from "./config.js";
 import { createPrisma, pingDatabase } from "./db/client.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createLogger, type Logger } from "./logger.js";
-import { createQueues, type Queues } from "./queues/index.js";
+import { createQueues, MAINTENANCE_QUEUE, scheduleMaintenance, type Queues } from "./queues/index.js";
 import { handlers as defaultHandlers, startWorkers, type HandlerFactories, type RunningWorkers } from "./workers/index.js";
 
 export type AppRole = "bot" | "worker";
 
 /** Update types the bot asks Telegram for; a feature needing another type adds it here. */
-export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"] as const;
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "my_chat_member"] as const;
 
 export interface StartAppOptions {
   roles: AppRole[];
@@ -193,6 +193,8 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       );
       workers = started;
       cleanups.push(() => started.close());
+      // Periodic housekeeping (assignment lapses, storage sweep); idempotent across worker processes.
+      await scheduleMaintenance(queues.byName[MAINTENANCE_QUEUE]);
       logger.info({ queues: [...started.workers.keys()] }, "workers started");
     }
 

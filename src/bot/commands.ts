@@ -19,6 +19,7 @@ export const botCommands: CommandEntry[] = [
   { command: "guide", descriptionKey: "command-guide" },
   { command: "settings", descriptionKey: "command-settings" },
   { command: "language", descriptionKey: "command-language" },
+  { command: "privacy", descriptionKey: "command-privacy" },
   { command: "help", descriptionKey: "command-help" },
   { command: "cancel", descriptionKey: "command-cancel" },
 ];

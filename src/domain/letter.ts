@@ -86,9 +86,24 @@ const LINE_BREAKS = /\r\n|[\r\u2028\u2029\u0085\v\f]/g;
 // Controls (NUL included) except \n, format characters (bidi overrides, zero-width joiners),
 // private use, lone surrogates and unassigned code points: invisible or unprintable.
 const INVISIBLE = /(?![\n])[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}]/gu;
-// Emoji and their modifiers (skin tones, variation selectors, keycaps). The print font has no
-// emoji, so the PDF would silently drop them: we drop them at once and tell the writer.
-const EMOJI = /[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u{FE0E}\u{FE0F}\u{20E3}]/gu;
+// Emoji with their modifiers, joiners, variation selectors and tags (skin tones, flags, keycaps).
+// The print font has no emoji, so the PDF would silently drop them: we drop them at once and tell
+// the writer.
+const EMOJI_RUN =
+  /([ \t]*)(?:[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u{20E3}](?:\u{FE0E}|\u{FE0F}|\u{200D}|\u{20E3}|[\u{E0020}-\u{E007F}])*)+([ \t]*)/gu;
+const LEFTOVER_SELECTORS = /\u{FE0E}|\u{FE0F}|\u{20E3}/gu;
+
+/** Removes emoji so no gap or stray space is left: "Обнимаю 🤗! Кот 🐈 спит." → "Обнимаю! Кот спит." */
+function removeEmoji(text: string): string {
+  const out = text.replace(EMOJI_RUN, (match: string, before: string, after: string, offset: number) => {
+    const prev = offset === 0 ? "\n" : (text[offset - 1] ?? "\n");
+    const next = text[offset + match.length] ?? "\n";
+    // Between two words one space stays; at a line's edge or before punctuation none does.
+    if (prev === "\n" || next === "\n" || /[\p{P}]/u.test(next)) return "";
+    return before !== "" || after !== "" ? " " : "";
+  });
+  return out.replace(LEFTOVER_SELECTORS, "");
+}
 
 export interface CleanedText {
   text: string;
@@ -104,16 +119,20 @@ export interface CleanedText {
  * no blank lines at the ends.
  */
 export function sanitizeLetterText(input: string): CleanedText {
-  const unified = input.normalize("NFC").replace(LINE_BREAKS, "\n").replace(/\t/g, "    ");
-  const visible = unified.replace(INVISIBLE, "");
-  const plain = visible.replace(EMOJI, "");
-  const text = plain
+  const unified = input.normalize("NFC").replace(LINE_BREAKS, "\n");
+  const plain = removeEmoji(unified);
+  const visible = plain.replace(/\t/g, "    ").replace(INVISIBLE, "");
+  const text = visible
     .split("\n")
     .map((line) => line.trimEnd())
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .replace(/^\n+|\n+$/g, "");
-  return { text: text.trim() === "" ? "" : text, removedEmoji: plain !== visible, removedInvisible: visible !== unified };
+  return {
+    text: text.trim() === "" ? "" : text,
+    removedEmoji: plain !== unified,
+    removedInvisible: visible !== plain.replace(/\t/g, "    "),
+  };
 }
 
 /** The name a letter is signed with. */

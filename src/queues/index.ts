@@ -24,6 +24,9 @@ import {
 } from "./operators.js";
 
 export * from "./operators.js";
+import { MAINTENANCE_QUEUE, maintenancePayloadSchema } from "./maintenance.js";
+
+export * from "./maintenance.js";
 
 /**
  * Every queue: its payload schema, shared by producers (validate before enqueue) and workers
@@ -36,6 +39,7 @@ export const queueSchemas = {
   [PRINT_QUEUE]: printPayloadSchema,
   [BATCH_QUEUE]: batchPayloadSchema,
   [REPLY_DELIVERY_QUEUE]: replyDeliveryPayloadSchema,
+  [MAINTENANCE_QUEUE]: maintenancePayloadSchema,
 } as const;
 
 export type QueueName = keyof typeof queueSchemas;
@@ -95,6 +99,7 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     [PRINT_QUEUE]: queue(PRINT_QUEUE),
     [BATCH_QUEUE]: queue(BATCH_QUEUE),
     [REPLY_DELIVERY_QUEUE]: queue(REPLY_DELIVERY_QUEUE),
+    [MAINTENANCE_QUEUE]: queue(MAINTENANCE_QUEUE),
   };
   let closed: Promise<void> | undefined;
   return {

@@ -8,7 +8,7 @@ import type { BATCH_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import type { WorkerDeps } from "./deps.js";
 import { batchPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
-import type { QueueHandler } from "./registry.js";
+import type { JobContext, QueueHandler } from "./registry.js";
 
 /** Runs `lp -d <printer> <file>` (CUPS); rejects with lp's own message when it fails. */
 export function sendToPrinter(printer: string, path: string, title: string): Promise<void> {
@@ -34,39 +34,51 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
   const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
   return {
     options: { concurrency: 1 },
-    async process(data, { log }) {
+    async process(data, { log, job }) {
       const chatId = config.operatorsChatId;
       if (chatId === undefined) {
         log.error({ batch_id: data.batchId }, "OPERATORS_CHAT_ID is not configured: the batch cannot be delivered; the job stays retryable");
         throw new Error("OPERATORS_CHAT_ID is not configured");
       }
-      const batch = await loadBatch(prisma, data.batchId);
-      if (!batch) throw new UnrecoverableError(`batch ${data.batchId} does not exist`);
-      if (batch.letters.length === 0) throw new UnrecoverableError(`batch ${batch.id} has no letters`);
-      const printable = await Promise.all(batch.letters.map((letter) => printableLetter(letter, storage, config.orgReturnAddress)));
-      const pdf = await renderBatchPdf(printable, labels);
-      const csv = renderEnvelopeCsv(printable, labels);
-      const key = batchPdfKey(batch.id);
-      await storage.put(key, pdf);
-      await setBatchPdf(prisma, batch.id, key);
-      const keyboard = new InlineKeyboard().text(t("batch-button-posted"), BATCH_CB.posted(batch.id));
-      const csvName = `envelopes-batch-${batch.id}.csv`;
-      if (config.printerName) {
-        await sendToPrinter(config.printerName, storage.pathOf(key), `lifeline-batch-${batch.id}`);
-        await api.sendDocument(chatId, new InputFile(csv, csvName), {
-          caption: t("batch-sent-to-printer", { id: batch.id, count: batch.letters.length, printer: config.printerName }),
-          reply_markup: keyboard,
-        });
-      } else {
-        await api.sendDocument(chatId, new InputFile(pdf, `batch-${batch.id}.pdf`), {
-          caption: t("batch-ready", { id: batch.id, count: batch.letters.length }),
-        });
-        await api.sendDocument(chatId, new InputFile(csv, csvName), {
-          caption: t("batch-envelopes", { id: batch.id }),
-          reply_markup: keyboard,
-        });
+      try {
+        await deliver(data.batchId, chatId, log);
+      } catch (err) {
+        // The operators are waiting for this batch: tell them when it will not come.
+        if (err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          await api.sendMessage(chatId, t("batch-failed", { id: data.batchId })).catch(() => undefined);
+        }
+        throw err;
       }
-      log.info({ batch_id: batch.id, letters: batch.letters.length, printer: Boolean(config.printerName) }, "batch delivered");
     },
   };
+
+  async function deliver(batchId: number, chatId: number, log: JobContext<typeof BATCH_QUEUE>["log"]): Promise<void> {
+    const batch = await loadBatch(prisma, batchId);
+    if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
+    if (batch.letters.length === 0) throw new UnrecoverableError(`batch ${batch.id} has no letters`);
+    const printable = await Promise.all(batch.letters.map((letter) => printableLetter(letter, storage, config.orgReturnAddress)));
+    const pdf = await renderBatchPdf(printable, labels);
+    const csv = renderEnvelopeCsv(printable, labels);
+    const key = batchPdfKey(batch.id);
+    await storage.put(key, pdf);
+    await setBatchPdf(prisma, batch.id, key);
+    const keyboard = new InlineKeyboard().text(t("batch-button-posted"), BATCH_CB.posted(batch.id));
+    const csvName = `envelopes-batch-${batch.id}.csv`;
+    if (config.printerName) {
+      await sendToPrinter(config.printerName, storage.pathOf(key), `lifeline-batch-${batch.id}`);
+      await api.sendDocument(chatId, new InputFile(csv, csvName), {
+        caption: t("batch-sent-to-printer", { id: batch.id, count: batch.letters.length, printer: config.printerName }),
+        reply_markup: keyboard,
+      });
+    } else {
+      await api.sendDocument(chatId, new InputFile(pdf, `batch-${batch.id}.pdf`), {
+        caption: t("batch-ready", { id: batch.id, count: batch.letters.length }),
+      });
+      await api.sendDocument(chatId, new InputFile(csv, csvName), {
+        caption: t("batch-envelopes", { id: batch.id }),
+        reply_markup: keyboard,
+      });
+    }
+    log.info({ batch_id: batch.id, letters: batch.letters.length, printer: Boolean(config.printerName) }, "batch delivered");
+  }
 }

@@ -1,5 +1,6 @@
 import type { HandlerFactories } from "./registry.js";
 import { batchHandler } from "./batch.js";
+import { maintenanceHandler } from "./maintenance.js";
 import { moderationHandler } from "./moderation.js";
 import { notifyHandler } from "./notify.js";
 import { printHandler } from "./print.js";
@@ -15,4 +16,5 @@ export const handlers: HandlerFactories = {
   print: printHandler,
   batch: batchHandler,
   "reply-delivery": replyDeliveryHandler,
+  maintenance: maintenanceHandler,
 };

@@ -8,6 +8,13 @@ import { cardHeader, cardKeyboard, chunkPrefix, escapeHtml, OPERATORS_LOCALE, sp
 import type { WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
 
+/** How far earlier attempts got: the header's message id and how many content parts followed it. */
+function cardProgress(progress: unknown): { header: number | undefined; parts: number } {
+  if (typeof progress !== "object" || progress === null) return { header: undefined, parts: 0 };
+  const { header, parts } = progress as { header?: unknown; parts?: unknown };
+  return { header: typeof header === "number" ? header : undefined, parts: typeof parts === "number" ? parts : 0 };
+}
+
 /** Telegram albums hold 2-10 items. */
 const ALBUM_MAX = 10;
 
@@ -27,44 +34,60 @@ export function moderationHandler({ prisma, api, i18n, config }: WorkerDeps): Qu
   };
   return {
     options: { concurrency: 2, limiter: { max: 25, duration: 1000 } },
-    async process(data, { log }) {
+    async process(data, { log, job }) {
       const chatId = config.operatorsChatId;
       if (chatId === undefined) {
         log.error({ letter_id: data.letterId }, "OPERATORS_CHAT_ID is not configured: the moderation card cannot be posted; the job stays retryable");
         throw new Error("OPERATORS_CHAT_ID is not configured");
       }
       const letter = await loadLetterForCard(prisma, data.letterId);
-      if (!letter) throw new UnrecoverableError(`letter ${data.letterId} does not exist`);
+      if (!letter) {
+        // Deleted with its writer's data: no card to post, nothing to retry.
+        log.info({ letter_id: data.letterId }, "letter no longer exists; no card posted");
+        return;
+      }
       if (letter.status !== "submitted") {
         log.info({ letter_id: letter.id, status: letter.status }, "letter already decided; no card posted");
         return;
       }
-      const header = await api.sendMessage(chatId, cardHeader(t, letter), { parse_mode: "HTML", reply_markup: cardKeyboard(t, letter) });
-      const reply = { reply_parameters: { message_id: header.message_id, allow_sending_without_reply: true } };
+      // What earlier attempts of this job already posted (BullMQ keeps job progress across retries):
+      // a 429 halfway through a long card resumes instead of posting the header twice.
+      const done = cardProgress(job.progress);
+      let headerId = done.header;
+      if (headerId === undefined) {
+        headerId = (await api.sendMessage(chatId, cardHeader(t, letter), { parse_mode: "HTML", reply_markup: cardKeyboard(t, letter) })).message_id;
+        await job.updateProgress({ header: headerId, parts: 0 });
+      }
+      const reply = { reply_parameters: { message_id: headerId, allow_sending_without_reply: true } };
+      const parts: Array<() => Promise<unknown>> = [];
       if (letter.kind === "typed") {
         const chunks = splitText(letter.text ?? "");
         for (const [index, chunk] of chunks.entries()) {
-          await api.sendMessage(chatId, `<b>${chunkPrefix(letter.code, index, chunks.length)}</b>\n\n${escapeHtml(chunk)}`, { parse_mode: "HTML", ...reply });
+          parts.push(() => api.sendMessage(chatId, `<b>${chunkPrefix(letter.code, index, chunks.length)}</b>\n\n${escapeHtml(chunk)}`, { parse_mode: "HTML", ...reply }));
         }
       } else {
         const total = letter.pages.length;
         for (let start = 0; start < total; start += ALBUM_MAX) {
           const slice = letter.pages.slice(start, start + ALBUM_MAX);
-          const media: InputMediaPhoto[] = await Promise.all(
-            slice.map(async (page, offset) => ({
-              type: "photo" as const,
-              media: new InputFile(await pageBytes(page.storagePath), `page-${page.index + 1}.jpg`),
-              caption: chunkPrefix(letter.code, start + offset, total),
-            })),
-          );
-          if (media.length === 1 && media[0]) {
-            await api.sendPhoto(chatId, media[0].media, { caption: media[0].caption ?? letter.code, ...reply });
-          } else {
-            await api.sendMediaGroup(chatId, media, reply);
-          }
+          parts.push(async () => {
+            const media: InputMediaPhoto[] = await Promise.all(
+              slice.map(async (page, offset) => ({
+                type: "photo" as const,
+                media: new InputFile(await pageBytes(page.storagePath), `page-${page.index + 1}.jpg`),
+                caption: chunkPrefix(letter.code, start + offset, total),
+              })),
+            );
+            if (media.length === 1 && media[0]) return api.sendPhoto(chatId, media[0].media, { caption: media[0].caption ?? letter.code, ...reply });
+            return api.sendMediaGroup(chatId, media, reply);
+          });
         }
       }
-      log.info({ letter_id: letter.id, message_id: header.message_id }, "moderation card posted");
+      for (const [index, send] of parts.entries()) {
+        if (index < done.parts) continue;
+        await send();
+        await job.updateProgress({ header: headerId, parts: index + 1 });
+      }
+      log.info({ letter_id: letter.id, message_id: headerId }, "moderation card posted");
     },
   };
 }

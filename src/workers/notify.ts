@@ -17,7 +17,11 @@ export function notifyHandler({ prisma, api, i18n }: WorkerDeps): QueueHandler<t
     options: { concurrency: 5, limiter: { max: 25, duration: 1000 } },
     async process(data, { log }) {
       const writer = await findWriterById(prisma, data.writerId);
-      if (!writer) throw new UnrecoverableError(`writer ${data.writerId} does not exist`);
+      if (!writer) {
+        // The writer deleted their data (or never existed): nobody to tell, nothing to retry.
+        log.info({ writer_id: data.writerId }, "writer no longer exists; notification dropped");
+        return;
+      }
       const locale = isLocale(writer.language) ? writer.language : "en";
       const text = i18n.t(locale, data.key, data.params);
       // The i18n plugin answers a missing key with the key itself; a wrong key never fixes itself.

@@ -1,4 +1,3 @@
-import { UnrecoverableError } from "bullmq";
 import { loadLetterForPrint, markLetterPrinted } from "../db/repositories/batches.js";
 import { renderLetterPdf } from "../media/pdf.js";
 import type { PRINT_QUEUE } from "../queues/index.js";
@@ -19,7 +18,11 @@ export function printHandler({ prisma, i18n, config, queues }: WorkerDeps): Queu
     options: { concurrency: 1 },
     async process(data, { log }) {
       const letter = await loadLetterForPrint(prisma, data.letterId);
-      if (!letter) throw new UnrecoverableError(`letter ${data.letterId} no longer exists; nothing to print`);
+      if (!letter) {
+        // Deleted with its writer's data: nothing to print, nothing to retry.
+        log.info({ letter_id: data.letterId }, "letter no longer exists; nothing to print");
+        return;
+      }
       if (letter.status !== "approved") {
         log.info({ letter_id: letter.id, status: letter.status }, "letter not waiting for print; nothing to do");
         return;

@@ -56,7 +56,11 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
     options: { concurrency: 5, limiter: { max: 25, duration: 1000 } },
     async process(data, { log, job }) {
       const reply = await loadReplyForDelivery(prisma, data.replyId);
-      if (!reply) throw new UnrecoverableError(`reply ${data.replyId} does not exist`);
+      if (!reply) {
+        // Deleted with its writer's data: nobody to deliver to, nothing to retry.
+        log.info({ reply_id: data.replyId }, "reply no longer exists; nothing to deliver");
+        return;
+      }
       if (reply.deliveryState === "delivered" || reply.deliveryState === "blocked") {
         log.info({ reply_id: reply.id, state: reply.deliveryState }, "reply delivery already settled");
         return;

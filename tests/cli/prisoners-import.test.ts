@@ -112,7 +112,7 @@ describe("prisoners import", () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split("\n").map((l) => l.replace(/^.*list-\d+\.csv/, "FILE"));
+    const lines = result.stderr.trim().split("\n").map((l) => l.replace(/\/\S*list-\d+\.csv/, "FILE"));
     expect(lines).toEqual([
       "FILE:3: birthDate is not a real calendar date",
       "FILE:4: externalId imp-9 is already on line 2",

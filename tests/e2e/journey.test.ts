@@ -138,6 +138,10 @@ describe("the Russian writer's way to a card", () => {
     expect(digest.text).toContain("Если вы в России");
     expect(digest.text).toContain("псевдонимом");
     expect(digest.text).not.toContain("изменились");
+    // The full guide opens as a new message: the digest and its button stay.
+    const guide = user.waitForMessage("Выберите тему", WAIT);
+    await user.pressButton("📖 Полное руководство");
+    expect((await guide).messageId).toBeGreaterThan(digest.messageId);
     expect((await writerOf(t, user)).rulesAcceptedVersion).toBeNull();
 
     const interestsWait = user.waitForMessage("что вам интересно?", WAIT);
@@ -379,9 +383,20 @@ describe("settings and the guide", () => {
     const t = await start();
     const { user } = await newWriter(t, "en");
 
+    // A command in the middle of a small question leaves the question and is handled as usual.
+    const screen = user.waitForMessage("What do you enjoy?", WAIT);
+    await user.sendText("/interests");
+    await screen;
+    const ask = user.waitForMessage("separated by commas", WAIT);
+    await user.pressButton("✏️ My own", { timeoutMs: 10_000 });
+    await ask;
     const contentsWait = user.waitForMessage("How to write a letter", WAIT);
     await user.sendText("/guide");
     const contents = await contentsWait;
+    const fallback = user.waitForMessage("I didn't quite catch that", WAIT);
+    await user.sendText("jazz, mountains");
+    await fallback;
+    expect((await writerOf(t, user)).interests).toEqual([]);
     expect(buttons(contents)).toEqual([
       "🚀 Getting started",
       "✂️ On censorship: what you cannot write",

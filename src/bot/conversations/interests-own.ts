@@ -10,6 +10,8 @@ import type { ConversationModule } from "./index.js";
 
 /** Attempts before the question is given up (the writer can always come back from Settings). */
 const MAX_ATTEMPTS = 3;
+/** An answer arriving later than this is not taken as the answer to the question. */
+const IDLE_MS = 60 * 60 * 1000;
 
 export const interestsOwnConversation: ConversationModule = {
   id: INTERESTS_OWN_CONVERSATION_ID,
@@ -22,9 +24,12 @@ export const interestsOwnConversation: ConversationModule = {
         reply_markup: { force_reply: true, input_field_placeholder: ctx.t("interests-own-placeholder") },
       });
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const askedAt = await conversation.now();
         const answer = await conversation.wait();
-        // A button or a command means the writer went elsewhere: leave, and let it be handled.
-        if (answer.callbackQuery || answer.message?.text?.startsWith("/")) await conversation.halt({ next: true });
+        const idle = (await conversation.now()) - askedAt > IDLE_MS;
+        // A button, a command or a message long after the question means the writer went
+        // elsewhere: leave, and let the update be handled as if no question was open.
+        if (idle || answer.callbackQuery || answer.message?.text?.startsWith("/")) await conversation.halt({ next: true });
         const text = answer.message?.text;
         if (text === undefined) {
           await answer.reply(answer.t("interests-own-text-only"));

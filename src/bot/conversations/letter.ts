@@ -682,7 +682,11 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
         if (storagePath) await storage.move(page.key, storagePath);
       }
       await storage.deletePrefix(draftPrefix(writerId));
-      await deps.queues.moderation({ letterId: result.letter.id });
+      // The letter is safely stored: if Redis hiccups here the writer still gets the code (and a
+      // second Send finds the same letter); operators see it among submitted letters.
+      await deps.queues.moderation({ letterId: result.letter.id }).catch((err: unknown) => {
+        deps.logger.error({ err, letter_id: result.letter.id }, "could not enqueue the moderation card");
+      });
       deps.logger.info({ letter_id: result.letter.id, writer_id: writerId, created: result.created }, "letter submitted");
       return { code: result.letter.code };
     });

@@ -8,6 +8,8 @@ import { settingsKeyboard } from "../keyboards/main-menu.js";
 import type { ConversationModule } from "./index.js";
 
 const MAX_ATTEMPTS = 3;
+/** An answer arriving later than this is not taken as the answer to the question. */
+const IDLE_MS = 60 * 60 * 1000;
 
 export const signatureConversation: ConversationModule = {
   id: SIGNATURE_CONVERSATION_ID,
@@ -18,9 +20,12 @@ export const signatureConversation: ConversationModule = {
         reply_markup: { force_reply: true, input_field_placeholder: ctx.t("signature-placeholder") },
       });
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const askedAt = await conversation.now();
         const answer = await conversation.wait();
-        // A button or a command means the writer went elsewhere: leave, and let it be handled.
-        if (answer.callbackQuery || answer.message?.text?.startsWith("/")) await conversation.halt({ next: true });
+        const idle = (await conversation.now()) - askedAt > IDLE_MS;
+        // A button, a command or a message long after the question means the writer went
+        // elsewhere: leave, and let the update be handled as if no question was open.
+        if (idle || answer.callbackQuery || answer.message?.text?.startsWith("/")) await conversation.halt({ next: true });
         const text = answer.message?.text;
         if (text === undefined) {
           await answer.reply(answer.t("signature-text-only"));

@@ -70,7 +70,7 @@ export const specificRequestConversation: ConversationModule = {
       const now = new Date(await conversation.now());
       const name = await ask("specific-ask-name", { max: FULL_NAME_MAX_CHARS }, parseFullName);
       if (!name?.value) return;
-      const year = await ask("specific-ask-year", { min: 1900, max: now.getUTCFullYear() - MIN_PRISONER_AGE }, (t) => parseBirthYear(t, now));
+      const year = await ask("specific-ask-year", { min: "1900", max: String(now.getUTCFullYear() - MIN_PRISONER_AGE) }, (t) => parseBirthYear(t, now));
       if (!year?.value) return;
       const facility = await ask("specific-ask-facility", { max: FACILITY_MAX_CHARS }, parseFacility, { skippable: true });
       if (!facility) return;
@@ -86,7 +86,7 @@ export const specificRequestConversation: ConversationModule = {
         return request.id;
       });
       if (requestId === null) return;
-      await ctx.reply(ctx.t("specific-saved", { id: requestId }), {
+      await ctx.reply(ctx.t("specific-saved", { id: String(requestId) }), {
         reply_markup: new InlineKeyboard().text(ctx.t("specific-write-letter"), SEARCH_CB.specificWrite(requestId)),
       });
     },

@@ -13,7 +13,7 @@ export const GUIDE_CB = {
   /** The table of contents, edited in place. */
   menu: CB.guide,
   /** The table of contents as a new message (from the rules digest, which must stay). */
-  menuNew: "guide:menu:new",
+  menuNew: CB.guideNew,
   /** "guide:s:<section>". */
   sectionPrefix: "guide:s:",
 } as const;

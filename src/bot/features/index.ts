@@ -20,6 +20,7 @@ import { moderationFeature } from "./moderation.js";
 import { myLettersFeature } from "./my-letters.js";
 import { operatorsFeature } from "./operators.js";
 import { repliesFeature } from "./replies.js";
+import { privacyFeature } from "./privacy.js";
 
 /** A feature: one Composer built from the shared dependencies. */
 export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
@@ -50,4 +51,5 @@ export const features: Feature[] = [
   specificRequestFeature,
   statsFeature,
   myLettersFeature,
+  privacyFeature,
 ];

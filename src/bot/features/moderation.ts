@@ -59,8 +59,8 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
   const alreadyDecided = async (ctx: BotContext, letter: LetterForCard): Promise<void> => {
     const decision = await decisionOf(letter);
     const who = decision?.operatorId ? ctx.t("mod-who-operator", { id: decision.operatorId }) : ctx.t("mod-who-system");
-    await ctx.answerCallbackQuery({ text: ctx.t("mod-already-decided", { status: letter.status, who, at: formatUtc(decision?.at ?? letter.statusChangedAt) }), show_alert: true });
     await redraw(ctx, letter);
+    await ctx.answerCallbackQuery({ text: ctx.t("mod-already-decided", { status: decision?.status ?? letter.status, who, at: formatUtc(decision?.at ?? letter.statusChangedAt) }), show_alert: true });
   };
 
   const decide = async (ctx: BotContext, letterId: number, decision: Decision, reason?: string): Promise<void> => {
@@ -77,8 +77,9 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
       return;
     }
     ctx.logger.info({ letter_id: letterId, operator_id: op.id, decision }, "letter decided");
-    await ctx.answerCallbackQuery({ text: ctx.t("mod-decision-saved") });
+    // The card changes first, so whoever looks next sees the decision.
     await redraw(ctx, letter);
+    await ctx.answerCallbackQuery({ text: ctx.t("mod-decision-saved") });
     const params = { code: result.code, ...(reason ? { reason } : {}) };
     if (decision === "approved") {
       if (!letter.needsTranslation || letter.translationText) await queues.print({ letterId });

@@ -39,7 +39,7 @@ export function myLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     const [letters, total] = await Promise.all([listLettersByWriter(prisma, writer.id, { limit: PAGE_SIZE, offset }), countLettersByWriter(prisma, writer.id)]);
     const kb = new InlineKeyboard();
     for (const letter of letters) {
-      kb.text(ctx.t("letters-list-item", { code: letter.code, name: nameFor(locale, letter), status: letter.status }), MY_CB.letter(letter.id)).row();
+      kb.text(ctx.t("letters-list-item", { code: letter.code, name: nameFor(locale, letter), statusText: ctx.t("letters-status-name", { status: letter.status }) }), MY_CB.letter(letter.id)).row();
     }
     if (offset + PAGE_SIZE < total) kb.text(ctx.t("letters-more"), MY_CB.page(offset + PAGE_SIZE)).row();
     kb.text(ctx.t("menu-back"), CB.menu);
@@ -57,10 +57,10 @@ export function myLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!letter) return answerPress(ctx, ctx.t("letters-not-found"), true);
     const lines = [ctx.t("letters-detail-title", { code: letter.code, name: escapeHtml(nameFor(localeOf(ctx), letter)) }), ""];
     for (const event of letter.statusEvents) {
-      lines.push(ctx.t("letters-history-line", { date: day(event.at), status: event.status }));
-      if (event.reason) lines.push(`   ${ctx.t("letters-history-reason", { reason: event.reason })}`);
+      lines.push(ctx.t("letters-history-line", { date: day(event.at), statusText: ctx.t("letters-status-name", { status: event.status }) }));
+      if (event.reason) lines.push(`   ${ctx.t("letters-history-reason", { reasonText: ctx.t("letter-reason", { reason: event.reason }) })}`);
     }
-    if (letter.statusEvents.length === 0) lines.push(ctx.t("letters-history-line", { date: day(letter.createdAt), status: letter.status }));
+    if (letter.statusEvents.length === 0) lines.push(ctx.t("letters-history-line", { date: day(letter.createdAt), statusText: ctx.t("letters-status-name", { status: letter.status }) }));
     const kb = new InlineKeyboard();
     letter.replies.forEach((reply, i) => kb.text(ctx.t("letters-open-reply", { n: i + 1, date: day(reply.receivedAt) }), MY_CB.openReply(reply.id)).row());
     if (letter.status === "needs_changes") kb.text(ctx.t("letters-button-resubmit"), MY_CB.resubmit(letter.id)).row();

@@ -14,6 +14,10 @@ export const CB = {
   /** Journey: "Write a letter", the guide, Settings → Interests / Signature. */
   write: "write:start",
   guide: "guide:menu",
+  /** The guide's contents as a new message (from the rules digest, which must stay). */
+  guideNew: "guide:menu:new",
   interests: "int:open",
   signature: "sig:open",
+  /** Settings → Privacy (what we keep, delete my data). */
+  privacy: "privacy:open",
 } as const;

@@ -31,6 +31,7 @@ export const settingsEntries: MenuEntry[] = [
   { labelKey: "settings-language", callbackData: CB.languageChoose },
   { labelKey: "settings-interests", callbackData: CB.interests },
   { labelKey: "settings-signature", callbackData: CB.signature },
+  { labelKey: "settings-privacy", callbackData: CB.privacy },
 ];
 
 function keyboardOf(entries: MenuEntry[], t: Translate): InlineKeyboard {

@@ -126,7 +126,7 @@ export function cardHeader(t: Translate, letter: LetterForCard, decision?: Decis
         at: formatUtc(decision.at),
       }),
     );
-    if (decision.reason) lines.push(t("mod-card-reason", { reason: decision.reason }));
+    if (decision.reason) lines.push(t("mod-card-reason", { reasonText: t("letter-reason", { reason: decision.reason }) }));
     if (decision.status === "approved" && letter.needsTranslation && !letter.translationText) lines.push(t("mod-card-awaiting-translation"));
   } else {
     lines.push(t("mod-card-waiting"));

@@ -3,6 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import { InlineKeyboard, type Context } from "grammy";
 import { RULES_VERSION, rulesAcceptanceNeeded } from "../../domain/rules.js";
 import type { Writer } from "../context.js";
+import { CB } from "../keyboards/callbacks.js";
 import { answerPress, renderScreen } from "./screen.js";
 
 /** Where the writer goes once the rules are confirmed. */
@@ -63,7 +64,7 @@ export async function showRules(ctx: RulesContext, after: RulesContinuation = { 
   const keyboard = new InlineKeyboard()
     .text(ctx.t("rules-accept"), `${RULES_CB.acceptPrefix}${encodeContinuation(after)}`)
     .row()
-    .text(ctx.t("rules-open-guide"), "guide:menu:new");
+    .text(ctx.t("rules-open-guide"), CB.guideNew);
   await renderScreen(ctx, text, { keyboard });
   await answerPress(ctx);
 }

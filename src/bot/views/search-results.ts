@@ -23,7 +23,7 @@ function regionOf(p: Pick<PrisonerSummary, "region" | "regionEn">, locale: Local
 /** One line of details: birth year, region, profession, letters or why they cannot receive. */
 export function summaryDetails(t: Translate, p: PrisonerSummary, locale: Locale): string {
   const profession = locale === "ru" ? (p.professionRu ?? p.professionEn) : (p.professionEn ?? p.professionRu);
-  const parts = [t("search-born", { year: p.birthYear }), regionOf(p, locale)];
+  const parts = [t("search-born", { year: String(p.birthYear) }), regionOf(p, locale)];
   if (profession) parts.push(profession);
   const status = p.canReceiveLetters
     ? p.lettersCount === 0

@@ -59,7 +59,9 @@ async function connectRedis(url: string): Promise<Redis> {
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`Redis at ${url} is unreachable (needed to notify writers; nothing was imported): ${(err as Error).message}`);
+    throw new Error(`Redis at ${url} is unreachable (needed to notify writers; nothing was imported): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return redis;
 }

@@ -127,7 +127,8 @@ export async function submitLetter(prisma: PrismaClient, input: SubmitLetterInpu
           if (assignment) await markAssignmentUsed(tx, assignment.id, letter.id, now);
         }
         return { letter, created: true, pages: pages.map(({ index, storagePath }) => ({ index, storagePath })) };
-      });
+        // Many letters at once queue on the counter row and the pool: Prisma's 2 s default maxWait is too short.
+      }, { maxWait: 15_000, timeout: 20_000 });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // Either a concurrent Send with the same key won, or the code was taken: find out which.

@@ -35,7 +35,7 @@ describe("prisoner card", () => {
     expect(text).toContain("34 года · Республика Коми");
     expect(text).toContain("ФКУ СИЗО-1 &lt;Коми&gt; &amp; Ко");
     expect(text).toContain("Пост &lt;b&gt;против&lt;/b&gt; войны");
-    expect(text).toContain("приговора пока нет");
+    expect(text).toContain("Приговор:</b> пока не вынесен");
     expect(text).not.toContain("Под стражей");
     expect(text).toContain("Книги, Рукоделие");
     expect(text).toContain("ваше станет первым");

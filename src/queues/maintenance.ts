@@ -1,0 +1,40 @@
+import type { Queue } from "bullmq";
+import { z } from "zod";
+
+/**
+ * `maintenance`: periodic housekeeping run by job schedulers, never by users: lapsing assignments
+ * nobody used in time, and deleting abandoned draft files and files whose rows are gone.
+ */
+export const MAINTENANCE_QUEUE = "maintenance";
+
+export const MAINTENANCE_TASKS = ["lapse-assignments", "clean-storage"] as const;
+export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
+
+export const maintenancePayloadSchema = z.object({ task: z.enum(MAINTENANCE_TASKS) });
+export type MaintenancePayload = z.input<typeof maintenancePayloadSchema>;
+export type MaintenanceJobData = z.output<typeof maintenancePayloadSchema>;
+
+/** How often each task runs. Assignments lapse within a quarter hour of expiring. */
+export const MAINTENANCE_EVERY_MS: Record<MaintenanceTask, number> = {
+  "lapse-assignments": 15 * 60_000,
+  "clean-storage": 6 * 3600_000,
+};
+
+/**
+ * Creates or updates one job scheduler per task (the scheduler id is the task name, so every
+ * worker process calling this at start keeps exactly one of each).
+ */
+export async function scheduleMaintenance(queue: Queue<MaintenanceJobData>): Promise<void> {
+  for (const task of MAINTENANCE_TASKS) {
+    await queue.upsertJobScheduler(
+      task,
+      { every: MAINTENANCE_EVERY_MS[task] },
+      {
+        name: task,
+        data: { task },
+        // The next run comes soon anyway: no retries, and keep only a short history.
+        opts: { attempts: 1, removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
+      },
+    );
+  }
+}

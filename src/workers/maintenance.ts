@@ -1,0 +1,28 @@
+import { lapseExpiredAssignments } from "../db/repositories/assignments.js";
+import type { MAINTENANCE_QUEUE } from "../queues/index.js";
+import { createFileStorage } from "../storage/index.js";
+import type { WorkerDeps } from "./deps.js";
+import type { QueueHandler } from "./registry.js";
+import { sweepStorage } from "./storage-sweep.js";
+
+/** Periodic housekeeping (schedulers in src/queues/maintenance.ts); logs counts only. */
+export function maintenanceHandler({ prisma, config }: WorkerDeps): QueueHandler<typeof MAINTENANCE_QUEUE> {
+  const storage = createFileStorage(config.storageDir);
+  return {
+    options: { concurrency: 1 },
+    async process(data, { log }) {
+      switch (data.task) {
+        case "lapse-assignments": {
+          const lapsed = await lapseExpiredAssignments(prisma);
+          log.info({ lapsed }, "expired assignments lapsed");
+          return;
+        }
+        case "clean-storage": {
+          const swept = await sweepStorage(prisma, storage);
+          log.info({ draft_files: swept.draftFiles, orphan_folders: swept.orphanFolders }, "storage swept");
+          return;
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLetter, startedWriter, startOperatorsWorld, type OperatorsWorld } from "./operators-helpers.js";
+
+let w: OperatorsWorld;
+beforeAll(async () => {
+  w = await startOperatorsWorld();
+});
+afterAll(async () => {
+  await w.t.stop();
+});
+
+/** A scan-like page: a distinct grey level per page, so each delivered photo is recognisable. */
+function scan(level: number): Promise<Buffer> {
+  return sharp({ create: { width: 600, height: 850, channels: 3, background: { r: level, g: level, b: level } } }).jpeg().toBuffer();
+}
+
+function replyPhotosTo(chatId: number) {
+  return w.t.fake.calls("sendPhoto").filter((c) => c.chatId === chatId && c.ok);
+}
+
+async function replyRow(letterId: number) {
+  return w.t.app.prisma.reply.findFirst({ where: { letterId }, include: { pages: { orderBy: { index: "asc" } } }, orderBy: { id: "desc" } });
+}
+
+describe("replies", () => {
+  it("a scanned reply sent as an album with the code in the caption reaches the writer once, paced, with Write back", async () => {
+    const { t, group, admin } = w;
+    const { user: writer, writerId } = await startedWriter(t, "en");
+    const letter = await createLetter(t, writerId, { status: "posted" });
+
+    // The first page's send is answered 429 retry_after=1: the page comes once, at least a second later.
+    t.fake.failNext("sendPhoto", { errorCode: 429, retryAfter: 1, chatId: writer.id });
+    const accepted = group.waitForMessage(`Ответ на письмо ${letter.code} принят`, { timeoutMs: 10_000 });
+    const last = writer.waitForMessage((m) => m.caption === "Page 3 of 3.", { timeoutMs: 20_000 });
+    for (const [i, level] of [40, 120, 200].entries()) {
+      await group.sendPhoto(admin, await scan(level), { mediaGroupId: `album-${letter.id}`, ...(i === 0 ? { caption: `ответ ${letter.code.toLowerCase()}` } : {}) });
+    }
+    const ok = await accepted;
+    expect(ok.text).toContain("от Примеров Пётр Петрович");
+    expect(ok.text).toMatch(/для автора #\d+, страниц: 3/);
+    const lastPage = await last;
+    expect(lastPage.inlineKeyboard.flat().map((b) => b.text)).toEqual(["✍️ Write back"]);
+
+    const photos = writer.messages().filter((m) => m.kind === "photo");
+    expect(photos.map((m) => m.caption)).toEqual([`📬 You have a reply! Pyotr Primerov has answered your letter ${letter.code}. Page 1 of 3.`, "Page 2 of 3.", "Page 3 of 3."]);
+    // Pages in order, their own bytes (grey levels), each sent once.
+    const levels = await Promise.all(photos.map(async (m) => (await sharp(m.fileBytes()).stats()).channels[0]?.mean ?? 0));
+    expect(levels.map((l) => Math.round(l / 40))).toEqual([1, 3, 5]);
+    const calls = (replyPhotosTo(writer.id)).map((c) => c.at);
+    expect(calls).toHaveLength(3);
+    const failed = t.fake.calls("sendPhoto").find((c) => c.chatId === writer.id && !c.ok);
+    expect(failed?.errorCode).toBe(429);
+    expect((calls[0] ?? 0) - (failed?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    // At least a second between messages in one chat.
+    for (let i = 1; i < calls.length; i++) expect((calls[i] ?? 0) - (calls[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
+
+    // Recorded right after the last send.
+    await expect.poll(async () => (await replyRow(letter.id))?.deliveryState, { timeout: 10_000, interval: 100 }).toBe("delivered");
+    const reply = await replyRow(letter.id);
+    expect(reply?.pages.every((p) => p.deliveredAt !== null)).toBe(true);
+    expect((await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } })).status).toBe("replied");
+
+    // "Write back" belongs to this writer only.
+    const other = t.user({ languageCode: "en" });
+    await other.sendText("/start");
+    await expect(other.pressButton(`rep:wb:${letter.id}`)).rejects.toThrow(/No inline button/);
+
+    // My letters: the reply can be opened again.
+    await writer.sendText("/letters");
+    await writer.waitForMessage("Your letters", { timeoutMs: 10_000 });
+    const detail = writer.waitForMessage(`Letter ${letter.code}`, { timeoutMs: 10_000, includeEdits: true });
+    await writer.pressButton(`${letter.code} · Pyotr Primerov · reply received`);
+    expect((await detail).text).toContain("— reply received");
+    const again = writer.waitForMessage(`Reply to letter ${letter.code}, page 3 of 3.`, { timeoutMs: 10_000 });
+    const openButton = writer.lastMessage()?.inlineKeyboard.flat().find((b) => b.text.startsWith("📬 Reply 1 of "));
+    expect(openButton).toBeDefined();
+    await writer.pressButton(openButton?.text ?? "");
+    await again;
+  });
+
+  it("a delivery interrupted after the first page and resumed after a restart never sends a page twice", async () => {
+    const { t, group, admin } = w;
+    const { user: writer, writerId } = await startedWriter(t, "ru");
+    const letter = await createLetter(t, writerId, { status: "posted" });
+    const card = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
+    expect(card.status).toBe("posted");
+
+    const firstPage = writer.waitForMessage((m) => m.kind === "photo", { timeoutMs: 15_000 });
+    await group.sendPhoto(admin, await scan(60), { mediaGroupId: `restart-${letter.id}`, caption: letter.code });
+    await group.sendPhoto(admin, await scan(160), { mediaGroupId: `restart-${letter.id}` });
+    await firstPage;
+    // The next page fails (Telegram down); meanwhile the whole app stops and starts again.
+    t.fake.failNext("sendPhoto", { errorCode: 500, description: "Internal Server Error", chatId: writer.id, times: 1 });
+    await t.restart();
+    await expect.poll(async () => (await replyRow(letter.id))?.deliveryState, { timeout: 20_000, interval: 200 }).toBe("delivered");
+    const sent = (replyPhotosTo(writer.id)).length;
+    expect(sent).toBe(2);
+    // The interruption really happened: one failed send, and more than one delivery attempt.
+    expect(t.fake.calls("sendPhoto").filter((c) => c.chatId === writer.id && !c.ok).map((c) => c.errorCode)).toEqual([500]);
+    expect((await replyRow(letter.id))?.deliveryAttempts).toBeGreaterThanOrEqual(2);
+    expect(writer.messages().filter((m) => m.kind === "photo").map((m) => m.caption?.replace(/^.*(Страница \d из \d)\.$/s, "$1"))).toEqual(["Страница 1 из 2", "Страница 2 из 2"]);
+  });
+
+  it("a writer who blocked the bot keeps the reply, and the operators are told", async () => {
+    const { t, group, admin } = w;
+    const { user: writer, writerId } = await startedWriter(t, "en");
+    const letter = await createLetter(t, writerId, { status: "posted" });
+    writer.block();
+    const told = group.waitForMessage(/не доставлен: автор #\d+ заблокировал бота/, { timeoutMs: 15_000 });
+    const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(200, 32), Buffer.from("\n%%EOF\n")]);
+    await group.sendDocument(admin, pdf, { fileName: "reply.pdf", mimeType: "application/pdf", caption: letter.code });
+    expect((await told).text).toContain(letter.code);
+    const reply = await replyRow(letter.id);
+    expect(reply?.deliveryState).toBe("blocked");
+    expect(reply?.pages).toHaveLength(1);
+    expect(reply?.pages[0]?.mimeType).toBe("application/pdf");
+    expect(reply?.pages[0]?.deliveredAt).toBeNull();
+    expect((await t.app.prisma.writer.findUniqueOrThrow({ where: { id: writerId } })).botBlockedAt).not.toBeNull();
+  });
+
+  it("refuses bad uploads with a reason and stores nothing", async () => {
+    const { t, group, admin } = w;
+    const { writerId } = await startedWriter(t, "ru");
+    const posted = await createLetter(t, writerId, { status: "posted" });
+    const submitted = await createLetter(t, writerId);
+    const photo = await scan(90);
+
+    const expectAnswer = async (send: () => Promise<unknown>, text: string | RegExp) => {
+      const answer = group.waitForMessage(text, { timeoutMs: 10_000 });
+      await send();
+      await answer;
+    };
+    await expectAnswer(() => group.sendPhoto(admin, photo), "Не понял, к какому письму этот ответ.");
+    await expectAnswer(() => group.sendPhoto(admin, photo, { caption: "L-ZZZZZZ" }), "Письма с кодом L-ZZZZZZ нет.");
+    const typo = `${posted.code.slice(0, -1)}${posted.code.endsWith("Z") ? "Y" : "Z"}`;
+    await expectAnswer(() => group.sendPhoto(admin, photo, { caption: typo }), `Может быть, вы имели в виду: ${posted.code}?`);
+    await expectAnswer(() => group.sendPhoto(admin, photo, { caption: submitted.code }), `Письмо ${submitted.code} ещё не отправлено по почте`);
+    await expectAnswer(
+      () => group.sendDocument(admin, Buffer.from("MZ this is not a pdf at all"), { fileName: "scan.pdf", mimeType: "application/pdf", caption: posted.code }),
+      "файл назван PDF, но это не PDF",
+    );
+    await expectAnswer(
+      () => group.sendDocument(admin, Buffer.from("just some words"), { fileName: "notes.txt", mimeType: "text/plain", caption: posted.code }),
+      "такой формат не подходит",
+    );
+    expect(await replyRow(posted.id)).toBeNull();
+
+    // Strangers in the chat cannot upload replies.
+    const stranger = t.user({ languageCode: "en" });
+    await expectAnswer(() => group.sendPhoto(stranger, photo, { caption: posted.code }), "Sorry, this is not available to you.");
+    expect(await replyRow(posted.id)).toBeNull();
+  });
+});
