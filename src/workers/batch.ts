@@ -41,7 +41,7 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
         throw new Error("OPERATORS_CHAT_ID is not configured");
       }
       try {
-        await deliver(data.batchId, chatId, log);
+        await deliver(data.batchId, chatId, log, job);
       } catch (err) {
         // The operators are waiting for this batch: tell them when it will not come.
         if (err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
@@ -52,7 +52,16 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
     },
   };
 
-  async function deliver(batchId: number, chatId: number, log: JobContext<typeof BATCH_QUEUE>["log"]): Promise<void> {
+  async function deliver(batchId: number, chatId: number, log: JobContext<typeof BATCH_QUEUE>["log"], job: JobContext<typeof BATCH_QUEUE>["job"]): Promise<void> {
+    // Steps finished by earlier attempts (kept in the job's progress), so a retry never prints
+    // the batch on paper twice nor posts the PDF again.
+    const done = new Set(Array.isArray(job.progress) ? job.progress.filter((x): x is string => typeof x === "string") : []);
+    const step = async (name: string, work: () => Promise<unknown>): Promise<void> => {
+      if (done.has(name)) return;
+      await work();
+      done.add(name);
+      await job.updateProgress([...done]);
+    };
     const batch = await loadBatch(prisma, batchId);
     if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
     if (batch.letters.length === 0) throw new UnrecoverableError(`batch ${batch.id} has no letters`);
@@ -65,19 +74,22 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
     const keyboard = new InlineKeyboard().text(t("batch-button-posted"), BATCH_CB.posted(batch.id));
     const csvName = `envelopes-batch-${batch.id}.csv`;
     if (config.printerName) {
-      await sendToPrinter(config.printerName, storage.pathOf(key), `lifeline-batch-${batch.id}`);
-      await api.sendDocument(chatId, new InputFile(csv, csvName), {
-        caption: t("batch-sent-to-printer", { id: batch.id, count: batch.letters.length, printer: config.printerName }),
-        reply_markup: keyboard,
-      });
+      const printer = config.printerName;
+      await step("printer", () => sendToPrinter(printer, storage.pathOf(key), `lifeline-batch-${batch.id}`));
+      await step("csv", () =>
+        api.sendDocument(chatId, new InputFile(csv, csvName), {
+          caption: t("batch-sent-to-printer", { id: batch.id, count: batch.letters.length, printer }),
+          reply_markup: keyboard,
+        }),
+      );
     } else {
-      await api.sendDocument(chatId, new InputFile(pdf, `batch-${batch.id}.pdf`), {
-        caption: t("batch-ready", { id: batch.id, count: batch.letters.length }),
-      });
-      await api.sendDocument(chatId, new InputFile(csv, csvName), {
-        caption: t("batch-envelopes", { id: batch.id }),
-        reply_markup: keyboard,
-      });
+      await step("pdf", () => api.sendDocument(chatId, new InputFile(pdf, `batch-${batch.id}.pdf`), { caption: t("batch-ready", { id: batch.id, count: batch.letters.length }) }));
+      await step("csv", () =>
+        api.sendDocument(chatId, new InputFile(csv, csvName), {
+          caption: t("batch-envelopes", { id: batch.id }),
+          reply_markup: keyboard,
+        }),
+      );
     }
     log.info({ batch_id: batch.id, letters: batch.letters.length, printer: Boolean(config.printerName) }, "batch delivered");
   }

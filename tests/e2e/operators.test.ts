@@ -131,6 +131,11 @@ describe("moderation, printing and posting", () => {
     await group.pressButton(admin, "телефоны, адреса, ссылки или другие контакты", { messageId: card.messageId });
     const message = await told;
     expect(message.inlineKeyboard.flat().map((b) => b.text)).toEqual(["✏️ Fix and send again"]);
+    // It leads into the letter flow for the same person (rules first for a writer who has not accepted them).
+    const next = writer.waitForMessage(undefined, { timeoutMs: 10_000, includeEdits: true });
+    await writer.pressButton("✏️ Fix and send again", { messageId: message.messageId });
+    expect((await next).text ?? "").not.toMatch(/went wrong/i);
+    await writer.sendText("/cancel");
     const row = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
     expect(row).toMatchObject({ status: "needs_changes", statusReason: "contacts" });
     const cardNow = group.messages().find((m) => m.messageId === card.messageId);
@@ -169,6 +174,52 @@ describe("moderation, printing and posting", () => {
     const text = collapse((await readPdf(pdf ?? Buffer.alloc(0))).map((p) => p.text).join(" "));
     expect(text).toContain("пишу вам из Лиссабона");
     expect(text).toContain("I am writing from Lisbon");
+  });
+});
+
+describe("Telegram limits in the operators' chat", () => {
+  it("a 429 halfway through a card or a batch resumes after retry_after without posting anything twice", async () => {
+    const { t, group, admin } = w;
+    const { writerId } = await startedWriter(t, "ru");
+    const letter = await createLetter(t, writerId, { text: `${"Очень длинное письмо о книгах и прогулках. ".repeat(120)}Конец.` });
+    // The header goes out; the first text part is refused with 429 retry_after=1.
+    const headerSeen = group.waitForMessage((m) => (m.text ?? "").includes(`Письмо ${letter.code}`), { timeoutMs: 10_000 });
+    const lastPart = group.waitForMessage((m) => (m.text ?? "").startsWith(`${letter.code} · 2/2`), { timeoutMs: 15_000 });
+    const sendsBefore = t.fake.calls("sendMessage").length;
+    // The moment the header is stored, the next send to the group (the first text part) gets 429.
+    const unsubscribe = t.fake.subscribe((event) => {
+      if (event.type === "message" && event.chatId === group.id && (event.message.text ?? "").includes(`Письмо ${letter.code}`)) {
+        t.fake.failNext("sendMessage", { errorCode: 429, retryAfter: 1, chatId: group.id, times: 1 });
+      }
+    });
+    await t.app.queues.moderation({ letterId: letter.id });
+    const card = await headerSeen;
+    await lastPart;
+    unsubscribe();
+    const mine = t.fake.calls("sendMessage").slice(sendsBefore).filter((c) => c.chatId === group.id);
+    expect(mine.filter((c) => !c.ok).map((c) => c.errorCode)).toEqual([429]);
+    const headers = group.messages().filter((m) => (m.text ?? "").includes(`Письмо ${letter.code}`));
+    expect(headers).toHaveLength(1);
+    expect(group.messages().filter((m) => (m.text ?? "").startsWith(`${letter.code} · `)).map((m) => m.text?.slice(0, letter.code.length + 6))).toEqual([
+      `${letter.code} · 1/2`,
+      `${letter.code} · 2/2`,
+    ]);
+
+    await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
+    await waitForStatus(t, letter.id, "printed");
+    // The envelope list (the second document) is refused once: the PDF is not posted again on the retry.
+    const unsubscribePdf = t.fake.subscribe((event) => {
+      if (event.type === "message" && event.chatId === group.id && event.message.document?.file_name?.endsWith(".pdf") === true) {
+        t.fake.failNext("sendDocument", { errorCode: 429, retryAfter: 1, chatId: group.id, times: 1 });
+      }
+    });
+    const pdfsBefore = group.messages().filter((m) => m.document?.file_name?.endsWith(".pdf") === true).length;
+    const csv = group.waitForMessage((m) => (m.fileBytes()?.toString("utf8") ?? "").includes(letter.code) && m.document?.file_name?.endsWith(".csv") === true, { timeoutMs: 15_000 });
+    await group.sendText(admin, "/batch");
+    await csv;
+    unsubscribePdf();
+    expect(t.fake.calls("sendDocument").filter((c) => c.chatId === group.id && !c.ok).map((c) => c.errorCode)).toEqual([429]);
+    expect(group.messages().filter((m) => m.document?.file_name?.endsWith(".pdf") === true).length - pdfsBefore).toBe(1);
   });
 });
 

@@ -8,7 +8,7 @@ import { submitLetter } from "../../src/db/repositories/letters.js";
 import { createReply } from "../../src/db/repositories/replies.js";
 import { createSpecificRequest } from "../../src/db/repositories/specific-requests.js";
 import { findWriterByTelegramId, getOrCreateWriter, updateWriterProfile } from "../../src/db/repositories/writers.js";
-import { MODERATION_QUEUE, moderationJobId, NOTIFY_QUEUE, notifyJobId, REPLY_DELIVERY_QUEUE, replyDeliveryJobId } from "../../src/queues/index.js";
+import { MODERATION_QUEUE, moderationJobId, NOTIFY_QUEUE, notifyJobId, PRINT_QUEUE, REPLY_DELIVERY_QUEUE, replyDeliveryJobId } from "../../src/queues/index.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { draftPageKey } from "../../src/storage/keys.js";
 import { batchPdfKey, letterPdfKey } from "../../src/workers/printable.js";
@@ -316,6 +316,20 @@ describe("privacy: what we keep, and deleting it", () => {
     await (await queues.byName[NOTIFY_QUEUE].getJob(keepId))?.remove();
     expect(notifyJobId({ dedupeKey: `privacy-${writerId}-later` })).toBe(notifyId);
 
+    // Jobs that still arrive for the deleted rows finish quietly: no retries, nothing sent.
+    const sentBefore = t.fake.calls().length;
+    const late = [
+      await queues.moderation({ letterId: w.letters.handwritten.id }),
+      await queues.print({ letterId: w.letters.printed.id }),
+      await queues.replyDelivery({ replyId: w.replyId }),
+      await queues.notify({ writerId, key: "cancel-nothing", dedupeKey: `privacy-${writerId}-late` }),
+    ];
+    const byId = [MODERATION_QUEUE, PRINT_QUEUE, REPLY_DELIVERY_QUEUE, NOTIFY_QUEUE] as const;
+    for (const [i, id] of late.entries()) {
+      await expect.poll(async () => (await queues.byName[byId[i]!].getJob(id))?.getState(), { timeout: 10_000 }).toBe("completed");
+    }
+    expect(t.fake.calls().slice(sentBefore).filter((c) => c.method.startsWith("send"))).toEqual([]);
+
     // A later /start is a fresh writer: new id, language from Telegram, nothing else.
     const welcome = user.waitForMessage("Здравствуйте! Это Lifeline.", WAIT);
     await user.sendText("/start");
@@ -334,12 +348,21 @@ describe("privacy: what we keep, and deleting it", () => {
     await user.sendText("/start");
     await welcome;
     const first = await findWriterByTelegramId(t.app.prisma, user.id);
-    const confirm = user.waitForMessage("Delete all your data?", EDIT);
-    await user.sendText("/privacy");
-    await user.pressButton("🗑 Delete all my data");
-    const confirmMessage = await confirm;
+
+    /** /privacy, then "Delete all my data": the confirmation, edited into the privacy message. */
+    const openConfirmation = async () => {
+      const screen = user.waitForMessage("Your data in Lifeline", WAIT);
+      await user.sendText("/privacy");
+      const message = await screen;
+      const confirm = user.waitForMessage("Delete all your data?", EDIT);
+      await user.pressButton("🗑 Delete all my data", { messageId: message.messageId });
+      await confirm;
+      return message.messageId;
+    };
+    const oldOne = await openConfirmation();
+    const newOne = await openConfirmation();
     const done = user.waitForMessage("Done. Everything Lifeline kept about you has been deleted", EDIT);
-    await user.pressButton("Yes, delete everything", { messageId: confirmMessage.messageId });
+    await user.pressButton("Yes, delete everything", { messageId: newOne });
     await done;
     expect(await findWriterByTelegramId(t.app.prisma, user.id)).toBeNull();
 
@@ -351,15 +374,8 @@ describe("privacy: what we keep, and deleting it", () => {
     expect(second!.id).not.toBe(first!.id);
     await updateWriterProfile(t.app.prisma, second!.id, { signatureName: "Sam" });
 
-    // The first writer's confirmation (callback data from a client that still shows it).
-    const answer = await user.pressButton(PRIVACY_CB.confirm(first!.id), { messageId: confirmMessage.messageId }).catch(() => undefined);
-    // The edited message no longer has the button; a client with the old keyboard would still send it.
-    if (answer === undefined) {
-      const menu = user.waitForMessage("Delete all your data?", EDIT);
-      await user.sendText("/privacy");
-      await user.pressButton("🗑 Delete all my data");
-      await menu;
-    }
+    const answer = await user.pressButton("Yes, delete everything", { messageId: oldOne });
+    expect(answer).toMatchObject({ text: "This button is out of date. To delete your data, open /privacy again.", showAlert: true });
     expect((await findWriterByTelegramId(t.app.prisma, user.id))?.signatureName).toBe("Sam");
   });
 });

@@ -2,6 +2,7 @@
 // inline mode, and writing to someone specific.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPrisonerImport } from "../../src/db/repositories/prisoner-import.js";
+import { getStats } from "../../src/db/repositories/stats.js";
 import { RULES_VERSION } from "../../src/domain/rules.js";
 import { parsePrisonerRecord } from "../../src/domain/prisoner-record.js";
 import type { FakeMessage, FakeUser } from "../../src/fake-telegram/index.js";
@@ -80,9 +81,9 @@ describe("search by name", () => {
     const rulesScreen = await rules;
     expect(buttons(rulesScreen)).toContain("✅ Я прочитал(а)");
     // ...then the same letter flow as an assignment.
-    const letter = user.waitForMessage("✍️ Письмо для Анна Иванова", WAIT);
+    const letter = user.waitForMessage("Как вы хотите его написать?", WAIT);
     await user.pressButton("✅ Я прочитал(а)");
-    await letter;
+    expect((await letter).text).toContain("Анна Иванова");
   });
 
   it("in English, tolerating a typo and Cyrillic input, with pages edited in place", async () => {
@@ -144,6 +145,14 @@ describe("search by name", () => {
     await user.sendText("'; DROP TABLE prisoners; --");
     await reply;
     expect(await t.app.prisma.prisoner.count()).toBeGreaterThan(0);
+
+    // Leaving the search screen: a later message is not taken for a name.
+    const menu2 = user.waitForMessage("Main menu", EDIT);
+    await user.pressButton("‹ Back");
+    await menu2;
+    reply = user.waitForMessage("I didn't quite catch that", WAIT);
+    await user.sendText("Ivanova");
+    await reply;
   });
 });
 
@@ -215,7 +224,10 @@ describe("inline mode", () => {
     expect(empty.results.length).toBeGreaterThan(0);
     const nothing = await user.sendInlineQuery("<>&%");
     expect(nothing.results).toEqual([]);
-    expect(nothing.button?.text).toBe("Type a name or surname");
+    expect(nothing.button).toEqual({ text: "Type a name or surname", start_parameter: "search" });
+    const prompt = user.waitForMessage("Type a name or surname, in Russian or in Latin letters", WAIT);
+    await user.sendText("/start search");
+    await prompt;
 
     const card = user.waitForMessage("Anna Sergeevna Ivanova", WAIT);
     await user.sendText("/start p_e-1");
@@ -265,7 +277,7 @@ describe("writing to someone specific", () => {
     expect(savedMessage.text).toContain(`запрос R-${request.id} сохранён`);
 
     // The letter on the request goes through the letter flow.
-    const chooser = user.waitForMessage("✍️ Письмо для", WAIT);
+    const chooser = user.waitForMessage("Как вы хотите его написать?", WAIT);
     await user.pressButton("✍️ Написать письмо");
     expect((await chooser).text).toContain("Шишкина Мария Ивановна");
     const prompt = user.waitForMessage("Напишите письмо.", WAIT);
@@ -303,7 +315,19 @@ describe("writing to someone specific", () => {
     await cancelled;
     const stats = user.waitForMessage("Letters written", WAIT);
     await user.sendText("/stats");
-    await stats;
+    const expected = await getStats(t.app.prisma);
+    // The letter of the previous test is counted.
+    expect(expected.lettersWritten).toBe(1);
+    expect((await stats).text).toBe(
+      [
+        "What Lifeline’s writers have done together:",
+        "",
+        `✍️ Letters written: ${expected.lettersWritten}`,
+        `📮 Letters posted: ${expected.lettersPosted}`,
+        `💌 Replies received: ${expected.repliesReceived}`,
+        `⏳ People waiting for their first letter: ${expected.waitingForFirstLetter}`,
+      ].join("\n"),
+    );
     const writer = await t.app.prisma.writer.findUniqueOrThrow({ where: { telegramId: BigInt(user.id) } });
     expect(await t.app.prisma.specificRequest.count({ where: { writerId: writer.id } })).toBe(0);
   });

@@ -12,7 +12,7 @@ import { rulesFeature } from "./rules.js";
 import { signatureFeature } from "./signature.js";
 import { writeEntryFeature } from "./write-entry.js";
 import { inlineFeature } from "./inline.js";
-import { searchFeature } from "./search.js";
+import { searchFeature, searchModeFeature } from "./search.js";
 import { specificRequestFeature } from "./specific-request.js";
 import { statsFeature } from "./stats.js";
 import { batchesFeature } from "./batches.js";
@@ -35,6 +35,8 @@ export const features: Feature[] = [
   moderationFeature,
   batchesFeature,
   repliesFeature,
+  // Ends "the next message is a name to search for" when the writer leaves the search screen.
+  searchModeFeature,
   // Before start: it takes /start p_<id> (a shared card) and passes any other /start on.
   inlineFeature,
   startFeature,

@@ -11,13 +11,14 @@ import { localeOf, type Locale } from "../i18n.js";
 import type { Translate } from "../keyboards/main-menu.js";
 import { escapeHtml } from "../views/prisoner-card.js";
 import { summaryDetails, summaryName } from "../views/search-results.js";
-import { showPrisonerCard } from "./search.js";
+import { showPrisonerCard, showSearchMenu } from "./search.js";
 
 /** Results per answer (Telegram allows 50); more come with next_offset as the user scrolls. */
 const INLINE_PAGE_SIZE = 20;
 const MAX_INLINE_OFFSET = 200;
 /** Start payloads may hold A-Z a-z 0-9 _ - and at most 64 characters. */
 const SAFE_EXTERNAL_ID = /^[A-Za-z0-9_-]{1,62}$/;
+const SEARCH_START_PAYLOAD = "search";
 
 /** The /start payload that opens the bot on a person. */
 export function prisonerStartPayload(p: Pick<PrisonerSummary, "id" | "externalId">): string {
@@ -53,7 +54,7 @@ export function inlineFeature({ prisma }: FeatureDeps): Composer<BotContext> {
     const offset = Math.min(Math.max(0, Number.parseInt(ctx.inlineQuery.offset || "0", 10) || 0), MAX_INLINE_OFFSET);
     const problem = queryProblem(query);
     if (problem && problem !== "empty") {
-      await ctx.answerInlineQuery([], { cache_time: 60, is_personal: true, button: { text: t("inline-bad-query"), start_parameter: "search" } });
+      await ctx.answerInlineQuery([], { cache_time: 60, is_personal: true, button: { text: t("inline-bad-query"), start_parameter: SEARCH_START_PAYLOAD } });
       return;
     }
     const page = { limit: INLINE_PAGE_SIZE, offset };
@@ -66,7 +67,7 @@ export function inlineFeature({ prisma }: FeatureDeps): Composer<BotContext> {
         // Labels follow the user's language.
         is_personal: true,
         ...(next < result.total && next < MAX_INLINE_OFFSET ? { next_offset: String(next) } : {}),
-        ...(result.items.length === 0 ? { button: { text: t("inline-nothing-found"), start_parameter: "search" } } : {}),
+        ...(result.items.length === 0 ? { button: { text: t("inline-nothing-found"), start_parameter: SEARCH_START_PAYLOAD } } : {}),
       },
     );
   });
@@ -74,6 +75,11 @@ export function inlineFeature({ prisma }: FeatureDeps): Composer<BotContext> {
   // The button of a shared card: /start p_<externalId> shows that person's card.
   composer.chatType("private").command("start", async (ctx, next) => {
     const payload = ctx.match.trim();
+    // The "Type a name" / "Nobody found" button above inline results.
+    if (payload === SEARCH_START_PAYLOAD) {
+      await showSearchMenu(ctx, "send");
+      return;
+    }
     const byExternal = /^p_([A-Za-z0-9_-]{1,62})$/.exec(payload);
     const byId = /^pid_(\d{1,10})$/.exec(payload);
     if (!byExternal && !byId) {

@@ -55,17 +55,38 @@ function notFoundKeyboard(t: BotContext["t"]): InlineKeyboard {
     .text(t("search-back"), SEARCH_CB.menu);
 }
 
+/** The search screen: "type a name", or browse; the next plain message is taken as a name. */
+export async function showSearchMenu(ctx: BotContext, mode: "edit" | "send"): Promise<void> {
+  ctx.session.searchAwaiting = true;
+  await renderScreen(ctx, ctx.t("search-prompt"), { keyboard: searchMenuKeyboard(ctx.t), mode });
+  await answerPress(ctx);
+}
+
+/**
+ * Installed first: leaving the search screen (another button, another command) ends "the next
+ * message is a name", so a later stray message is not taken for a search.
+ */
+export function searchModeFeature(): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  composer.chatType("private").use(async (ctx, next) => {
+    if (ctx.session.searchAwaiting === true) {
+      const data = ctx.callbackQuery?.data;
+      const text = ctx.message?.text;
+      const leftByButton = data !== undefined && !data.startsWith("s:");
+      const leftByCommand = text !== undefined && text.startsWith("/") && !/^\/search(@\w+)?(\s|$)/.test(text);
+      if (leftByButton || leftByCommand) ctx.session.searchAwaiting = false;
+    }
+    await next();
+  });
+  return composer;
+}
+
 export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
   const { prisma, redis, config } = deps;
   const composer = new Composer<BotContext>();
   const privateChats = composer.chatType("private");
   const queryKey = (id: string) => `${config.redisPrefix}:search:q:${id}`;
 
-  async function showSearchMenu(ctx: BotContext, mode: "edit" | "send"): Promise<void> {
-    ctx.session.searchAwaiting = true;
-    await renderScreen(ctx, ctx.t("search-prompt"), { keyboard: searchMenuKeyboard(ctx.t), mode });
-    await answerPress(ctx);
-  }
 
   async function showQueryPage(ctx: BotContext, queryId: string, query: string, requested: number, mode: "edit" | "send") {
     const locale = localeOf(ctx);
@@ -93,7 +114,7 @@ export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
       parseMode: "HTML",
       mode,
     });
-    await answerPress(ctx, info.clamped && requested > 0 ? ctx.t("search-page-gone") : undefined);
+    await answerPress(ctx, info.page !== requested ? ctx.t("search-page-gone") : undefined);
   }
 
   async function runQuery(ctx: BotContext, text: string): Promise<void> {
@@ -149,7 +170,7 @@ export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
       }),
       parseMode: "HTML",
     });
-    await answerPress(ctx, info.clamped && requested > 0 ? ctx.t("search-page-gone") : undefined);
+    await answerPress(ctx, info.page !== requested ? ctx.t("search-page-gone") : undefined);
   }
 
   privateChats.command("search", async (ctx) => {

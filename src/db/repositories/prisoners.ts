@@ -116,3 +116,8 @@ export function findPrisonerById(db: Db, prisonerId: number): Promise<Prisoner |
 export function findPrisonerByExternalId(db: Db, externalId: string): Promise<Prisoner | null> {
   return db.prisoner.findUnique({ where: { externalId } });
 }
+
+/** How many people are in the database at all (the playground seeds demo data into an empty one). */
+export function countPrisoners(db: Db): Promise<number> {
+  return db.prisoner.count();
+}
