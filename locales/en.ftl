@@ -732,6 +732,27 @@ letters-history-reason = reason: { $reasonText }
 letters-open-reply = 📬 Reply { $n } of { $date }
 letters-reply-page = Reply to letter { $code }, page { $page } of { $total }.
 
+# --- followup ---
+letter-resubmit-unavailable = This letter is no longer waiting for changes: it has already been sent again, or a decision has been made. You can see its status in “My letters”.
+letter-resubmit-intro =
+    ✏️ Fixing letter { $code } to { $recipient }.
+
+    A volunteer asked for a change: { $reasonText }. Please correct the letter: it keeps its code and goes back to be checked.
+letter-resubmit-typed =
+    Above is your letter as you sent it; it is your draft now. Press “Start over” and send the corrected text (you can copy the old text and edit it), or add to it with new messages.
+
+    Length: at least { $min } and at most { $max } characters. Press “Done” when it is ready.
+letter-resubmit-pages = { $count ->
+        [one] Your page is
+       *[other] Your { $count } pages are
+    } in the draft again. Remove the last page, start over, or send more photos (up to { $max } pages). Press “Done” when it is ready.
+letter-resubmitted =
+    ✅ Your corrected letter to { $name } has been sent to us again, with the same code { $code }. Its status is now “submitted”: a volunteer will check it once more.
+
+    I will tell you here at every step.
+mod-card-resubmitted = 🔁 Corrected after a request for changes: version { $version }
+reply-op-delivered-late = ✅ Reply #{ $replyId } to letter { $code } has been delivered after all: writer #{ $writerId } came back to the bot.
+
 # --- privacy ---
 settings-privacy = 🔒 Privacy and my data
 command-privacy = What we store about you, and deleting it

@@ -63,7 +63,7 @@ export interface Queues {
   readonly byName: { [N in QueueName]: Queue<JobData<N>> };
   /** Validates the payload and enqueues it with a deterministic job id. */
   notify(payload: NotifyPayload, opts?: Pick<JobsOptions, "delay" | "priority">): Promise<string>;
-  /** Posts the letter's moderation card to the operators' chat (job id `moderation-<letterId>`). */
+  /** Posts the letter's moderation card to the operators' chat (job id `moderation-<letterId>`, `moderation-<letterId>-<version>` for a resubmitted letter). */
   moderation(payload: ModerationPayload): Promise<string>;
   /**
    * Renders an approved letter's PDF and adds it to the open batch (job id `print-<letterId>`).
@@ -72,7 +72,7 @@ export interface Queues {
   print(payload: PrintPayload): Promise<string>;
   /** Renders a closed batch and sends it to the operators' chat or the printer (job id `batch-<batchId>`). */
   batch(payload: BatchPayload): Promise<string>;
-  /** Delivers a stored reply to its writer (job id `reply-<replyId>`). */
+  /** Delivers a stored reply to its writer (job id `reply-<replyId>`; `reply-<replyId>-resume-<n>` when re-sent after the writer came back). */
   replyDelivery(payload: ReplyDeliveryPayload): Promise<string>;
   close(): Promise<void>;
 }

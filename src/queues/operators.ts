@@ -5,10 +5,15 @@ import { z } from "zod";
  * Payloads are ids only; job ids derive from them, so enqueuing the same thing twice is harmless.
  */
 export const MODERATION_QUEUE = "moderation";
-export const moderationPayloadSchema = z.object({ letterId: z.number().int().positive() });
+export const moderationPayloadSchema = z.object({
+  letterId: z.number().int().positive(),
+  /** How many times the letter has been submitted; 2+ after "needs changes", so each version gets its own card. */
+  version: z.number().int().min(1).optional(),
+});
 export type ModerationPayload = z.input<typeof moderationPayloadSchema>;
 export function moderationJobId(payload: ModerationPayload): string {
-  return `moderation-${payload.letterId}`;
+  const version = payload.version ?? 1;
+  return version > 1 ? `moderation-${payload.letterId}-${version}` : `moderation-${payload.letterId}`;
 }
 
 export const PRINT_QUEUE = "print";
@@ -19,10 +24,17 @@ export function printJobId(payload: PrintPayload): string {
 }
 
 export const REPLY_DELIVERY_QUEUE = "reply-delivery";
-export const replyDeliveryPayloadSchema = z.object({ replyId: z.number().int().positive() });
+export const replyDeliveryPayloadSchema = z.object({
+  replyId: z.number().int().positive(),
+  /**
+   * Set when a reply kept for a writer who had blocked the bot is sent again after they came back:
+   * the reply's delivery attempts so far, which makes a fresh job id per comeback.
+   */
+  resume: z.number().int().min(0).optional(),
+});
 export type ReplyDeliveryPayload = z.input<typeof replyDeliveryPayloadSchema>;
 export function replyDeliveryJobId(payload: ReplyDeliveryPayload): string {
-  return `reply-${payload.replyId}`;
+  return payload.resume === undefined ? `reply-${payload.replyId}` : `reply-${payload.replyId}-resume-${payload.resume}`;
 }
 
 /** Renders a closed print batch (merged PDF + envelope list) and hands it to the operators or the printer. */

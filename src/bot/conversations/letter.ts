@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { Api, GrammyError, InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import { submitLetter, loadLetterTarget, type LetterTarget } from "../../db/repositories/letters.js";
+import { loadLetterTarget, loadResubmission, resubmitLetter, submitLetter, type LetterTarget } from "../../db/repositories/letters.js";
 import { updateWriterProfile } from "../../db/repositories/writers.js";
 import {
   checkTypedLetter,
@@ -38,7 +38,11 @@ import type { ConversationModule } from "./index.js";
 
 export const LETTER_CONVERSATION_ID = "letter";
 
-export type LetterConversationArgs = { prisonerId: number; assignmentId?: number } | { specificRequestId: number };
+export type LetterConversationArgs =
+  | { prisonerId: number; assignmentId?: number }
+  | { specificRequestId: number }
+  /** Edit and send again a letter an operator sent back for changes (same letter, same code). */
+  | { resubmitLetterId: number };
 
 export interface LetterConversationOptions {
   /** A draft left alone this long is closed when the writer comes back (default 24 h). */
@@ -79,6 +83,19 @@ type PageFailure =
 
 type PageResult = { ok: true; page: DraftPage } | { ok: false; reason: PageFailure };
 
+/** The letter being fixed after "needs changes", its pages already copied into the draft. */
+interface Resubmission {
+  letterId: number;
+  code: string;
+  kind: Kind;
+  text: string | null;
+  reason: string | null;
+  signatureName: string | null;
+  pages: DraftPage[];
+  /** Where the old pages are stored: the ones no longer used are deleted after Send. */
+  oldPaths: string[];
+}
+
 interface Setup {
   writerId: number;
   /** Random per draft: scopes the buttons and makes the idempotency key. */
@@ -87,12 +104,16 @@ interface Setup {
   writerLanguage: string;
   mustAcceptRules: boolean;
   target: LetterTarget | null;
+  /** Only for { resubmitLetterId }: null when that letter is not this writer's or no longer waits for changes. */
+  resubmit: Resubmission | null;
 }
 
 function parseArgs(raw: unknown): LetterConversationArgs | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const value = raw as Record<string, unknown>;
   const id = (v: unknown): number | undefined => (typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : undefined);
+  const resubmitLetterId = id(value.resubmitLetterId);
+  if (resubmitLetterId !== undefined) return { resubmitLetterId };
   const specificRequestId = id(value.specificRequestId);
   if (specificRequestId !== undefined) return { specificRequestId };
   const prisonerId = id(value.prisonerId);
@@ -213,20 +234,61 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
       if (!writer || !args) return null;
       // Leftovers of an abandoned draft (bot stopped mid-upload, flow expired) go now.
       await storage.deletePrefix(draftPrefix(writer.id));
-      return {
+      const common = {
         writerId: writer.id,
         nonce: randomBytes(12).toString("hex"),
         signatureName: writer.signatureName,
         writerLanguage: writer.language,
+      };
+      if ("resubmitLetterId" in args) {
+        const source = await loadResubmission(deps.prisma, writer.id, args.resubmitLetterId);
+        if (!source) return { ...common, mustAcceptRules: false, target: null, resubmit: null };
+        // The old pages become the draft (copies: the letter keeps its files until the new ones replace them).
+        const pages: DraftPage[] = [];
+        for (const page of source.pages) {
+          const bytes = await storage.get(page.storagePath);
+          if (!bytes) {
+            deps.logger.warn({ letter_id: source.letterId }, "a page of a letter sent back for changes is missing from storage");
+            continue;
+          }
+          const key = draftPageKey(writer.id, page.sha256);
+          await storage.put(key, bytes);
+          pages.push({ key, sha256: page.sha256, width: page.width, height: page.height });
+        }
+        return {
+          ...common,
+          // The letter was written under the rules already; the operator's reason says what to fix.
+          mustAcceptRules: false,
+          target: source.target,
+          resubmit: {
+            letterId: source.letterId,
+            code: source.code,
+            kind: source.kind,
+            text: source.text,
+            reason: source.reason,
+            signatureName: source.signatureName,
+            pages,
+            oldPaths: source.pages.map((p) => p.storagePath),
+          },
+        };
+      }
+      return {
+        ...common,
         mustAcceptRules: needsRulesAcceptance(writer),
         target: await loadLetterTarget(deps.prisma, writer.id, args),
+        resubmit: null,
       };
     });
     if (!setup || !args) {
       await ctx.reply(ctx.t("letter-unavailable"), { reply_markup: mainMenuKeyboard(ctx.t) });
       return;
     }
-    if (setup.mustAcceptRules) {
+    const resubmit = setup.resubmit;
+    if ("resubmitLetterId" in args && !resubmit) {
+      await ctx.reply(ctx.t("letter-resubmit-unavailable"), { reply_markup: mainMenuKeyboard(ctx.t) });
+      return;
+    }
+    if (setup.mustAcceptRules && !("resubmitLetterId" in args)) {
       await showRules(ctx, { kind: "letter", ...args });
       return;
     }
@@ -328,26 +390,38 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
         .text(c.t("letter-kind-handwritten-button"), data("hand"))
         .row()
         .text(c.t("letter-cancel"), CB.cancel);
-    await ctx.reply(ctx.t("letter-choose-kind", { recipient: recipient(ctx) }), {
-      reply_markup: kindKeyboard(ctx),
-    });
-    let kind: Kind;
-    for (;;) {
-      const { c, action } = await next();
-      if (action === "typed" || action === "hand") {
-        await c.answerCallbackQuery();
-        await c.editMessageReplyMarkup().catch(() => undefined);
-        kind = action === "typed" ? "typed" : "handwritten";
-        break;
+    const chooseKind = async (): Promise<Kind> => {
+      await ctx.reply(ctx.t("letter-choose-kind", { recipient: recipient(ctx) }), {
+        reply_markup: kindKeyboard(ctx),
+      });
+      for (;;) {
+        const { c, action } = await next();
+        if (action === "typed" || action === "hand") {
+          await c.answerCallbackQuery();
+          await c.editMessageReplyMarkup().catch(() => undefined);
+          return action === "typed" ? "typed" : "handwritten";
+        }
+        if (action) await outdated(c);
+        else if (c.message) await notAccepted(c, "buttons");
       }
-      if (action) await outdated(c);
-      else if (c.message) await notAccepted(c, "buttons");
+    };
+    if (resubmit) {
+      await ctx.reply(
+        ctx.t("letter-resubmit-intro", {
+          code: resubmit.code,
+          recipient: recipient(ctx),
+          reasonText: ctx.t("letter-reason", { reason: resubmit.reason ?? "other-changes" }),
+        }),
+      );
     }
+    // A fixed letter stays what it was: typed or handwritten.
+    const kind: Kind = resubmit ? resubmit.kind : await chooseKind();
 
-    const parts: Part[] = [];
-    const pages: DraftPage[] = [];
+    // A resubmission starts from the letter as it was sent (message id 0: no chat message to edit).
+    const parts: Part[] = resubmit?.text ? [{ messageId: 0, text: resubmit.text }] : [];
+    const pages: DraftPage[] = resubmit ? [...resubmit.pages] : [];
     let accepted: PrecheckWarning[] = [];
-    let signature = setup.signatureName;
+    let signature = resubmit?.signatureName ?? setup.signatureName;
     const letterText = () => joinLetterParts(parts.map((p) => p.text));
 
     // ----- typed -----
@@ -644,6 +718,16 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
 
     // ----- the flow -----
     let promptKey = kind === "typed" ? "letter-typed-prompt" : "letter-pages-prompt";
+    if (resubmit && kind === "typed") {
+      // The old text, so the writer sees what to fix (and can copy it).
+      const chunks = splitForTelegram(letterText());
+      for (const [i, chunk] of chunks.entries()) {
+        await ctx.reply(`${ctx.t("letter-preview-header", { part: i + 1, total: chunks.length })}\n\n${chunk}`);
+      }
+      promptKey = "letter-resubmit-typed";
+    } else if (resubmit) {
+      promptKey = "letter-resubmit-pages";
+    }
     for (;;) {
       if (kind === "typed") {
         await collectTyped(promptKey);
@@ -661,6 +745,42 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
     }
 
     const text = letterText();
+    const language = kind === "typed" ? typedLetterLanguage(text) : setup.writerLanguage;
+    if (resubmit) {
+      const again = await conversation.external(async () => {
+        const result = await resubmitLetter(deps.prisma, {
+          writerId,
+          letterId: resubmit.letterId,
+          text: kind === "typed" ? text : null,
+          language,
+          signatureName: signature,
+          precheckWarnings: accepted.map((w) => ({ code: w.code, matches: w.matches })),
+          needsTranslation: language !== "ru",
+          pages: pages.map(({ sha256, width, height }) => ({ sha256, width, height })),
+        });
+        // Idempotent like a first Send: a replay after a crash finds the pages already moved.
+        for (const [i, page] of pages.entries()) {
+          const storagePath = result.pages[i]?.storagePath;
+          if (storagePath) await storage.move(page.key, storagePath);
+        }
+        const kept = new Set(result.pages.map((p) => p.storagePath));
+        for (const old of resubmit.oldPaths) if (!kept.has(old)) await storage.delete(old);
+        await storage.deletePrefix(draftPrefix(writerId));
+        // Each version gets its own card (job id with the version), a repeated Send the same one.
+        await deps.queues.moderation({ letterId: result.letter.id, version: result.version }).catch((err: unknown) => {
+          deps.logger.error({ err, letter_id: result.letter.id }, "could not enqueue the moderation card");
+        });
+        deps.logger.info(
+          { letter_id: result.letter.id, writer_id: writerId, version: result.version, changed: result.resubmitted },
+          "letter resubmitted",
+        );
+        return { code: result.letter.code };
+      });
+      await ctx.reply(ctx.t("letter-resubmitted", { code: again.code, name: recipientName(ctx) }), {
+        reply_markup: mainMenuKeyboard(ctx.t),
+      });
+      return;
+    }
     const sent = await conversation.external(async () => {
       const result = await submitLetter(deps.prisma, {
         writerId,
@@ -669,10 +789,10 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
         assignmentId: "assignmentId" in args ? (args.assignmentId ?? null) : null,
         kind,
         text: kind === "typed" ? text : null,
-        language: kind === "typed" ? typedLetterLanguage(text) : setup.writerLanguage,
+        language,
         signatureName: signature,
         precheckWarnings: accepted.map((w) => ({ code: w.code, matches: w.matches })),
-        needsTranslation: (kind === "typed" ? typedLetterLanguage(text) : setup.writerLanguage) !== "ru",
+        needsTranslation: language !== "ru",
         idempotencyKey: `letter-${writerId}-${setup.nonce}`,
         pages: pages.map(({ sha256, width, height }) => ({ sha256, width, height })),
       });

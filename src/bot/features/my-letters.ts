@@ -1,5 +1,5 @@
 // "My letters": each of the writer's letters with its status history and reasons, replies to
-// open again, and "Edit and resend" after a request for changes.
+// open again, and "Fix and send again" after a request for changes (the same letter, edited).
 import { Composer, InlineKeyboard, InputFile } from "grammy";
 import { loadWriterLetter, loadWriterReply } from "../../db/repositories/letter-history.js";
 import { countLettersByWriter, listLettersByWriter } from "../../db/repositories/letters.js";
@@ -88,10 +88,10 @@ export function myLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     const writer = ctx.writer;
     const letter = writer ? await loadWriterLetter(prisma, writer.id, Number(ctx.match[1])) : null;
     if (!letter) return answerPress(ctx, ctx.t("letters-not-found"), true);
-    // The letter conversation starts a fresh letter to the same person; the old one stays "needs changes".
-    if (letter.prisonerId !== null) return enterLetter(ctx, { prisonerId: letter.prisonerId });
-    if (letter.specificRequestId !== null) return enterLetter(ctx, { specificRequestId: letter.specificRequestId });
-    return answerPress(ctx);
+    // Already fixed and sent again (or decided): the button of the old notification does nothing more.
+    if (letter.status !== "needs_changes") return answerPress(ctx, ctx.t("letter-resubmit-unavailable"), true);
+    // The same letter (same code) is edited and goes back to moderation.
+    return enterLetter(ctx, { resubmitLetterId: letter.id });
   });
 
   return composer;

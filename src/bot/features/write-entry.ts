@@ -30,7 +30,11 @@ export const WRITE_CB = {
 /** The id of the conversation that writes the letter (built by the letter feature). */
 export const LETTER_CONVERSATION_ID = "letter";
 
-export type LetterConversationArgs = { prisonerId: number; assignmentId?: number } | { specificRequestId: number };
+export type LetterConversationArgs =
+  | { prisonerId: number; assignmentId?: number }
+  | { specificRequestId: number }
+  /** Fix and send again a letter sent back for changes (see conversations/letter.ts). */
+  | { resubmitLetterId: number };
 
 interface WriteOptions {
   /** "send" after a screen that should stay (the rules digest); "edit" replaces the pressed message. */

@@ -101,6 +101,7 @@ export function cardHeader(t: Translate, letter: LetterForCard, decision?: Decis
   const { name, facility } = recipientLine(letter);
   const lines = [
     t("mod-card-title", { code: letter.code }),
+    ...(letter._count.statusEvents > 1 ? [t("mod-card-resubmitted", { version: letter._count.statusEvents })] : []),
     t("mod-card-recipient", { name: escapeHtml(name), facility: escapeHtml(facility) }),
     t("mod-card-language", { language: escapeHtml(letter.language) }) +
       (letter.needsTranslation ? ` · ${t("mod-card-needs-translation")}` : ""),

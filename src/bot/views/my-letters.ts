@@ -4,7 +4,7 @@ export const MY_CB = {
   /** "my:list:<offset>" for the next page of the list. */
   page: (offset: number) => `my:list:${offset}`,
   letter: (letterId: number) => `my:l:${letterId}`,
-  /** "Edit and resend" after "needs changes": a new letter to the same person. */
+  /** "Fix and send again" after "needs changes": the letter flow edits the same letter. */
   resubmit: (letterId: number) => `my:rs:${letterId}`,
   openReply: (replyId: number) => `my:r:${replyId}`,
 } as const;

@@ -230,4 +230,127 @@ export function countLettersByWriter(db: Db, writerId: number): Promise<number> 
   return db.letter.count({ where: { writerId } });
 }
 
+// ===== Resubmission after "needs changes" (helper "followup") =====
+
+/** A letter sent back for changes, as the letter flow needs it to prefill the draft. */
+export interface ResubmissionSource {
+  letterId: number;
+  code: string;
+  kind: LetterKind;
+  text: string | null;
+  /** The operator's reason key (localised as `letter-reason`). */
+  reason: string | null;
+  signatureName: string | null;
+  pages: { storagePath: string; sha256: string; width: number; height: number }[];
+  target: LetterTarget;
+}
+
+/**
+ * The writer's own letter waiting for changes, with its recipient; null when it is not theirs or
+ * no longer waits for changes (already resubmitted, decided, deleted).
+ */
+export async function loadResubmission(db: Db, writerId: number, letterId: number): Promise<ResubmissionSource | null> {
+  const letter = await db.letter.findFirst({
+    where: { id: letterId, writerId, status: "needs_changes" },
+    include: { pages: { orderBy: { index: "asc" } } },
+  });
+  if (!letter) return null;
+  let target: LetterTarget | null = null;
+  if (letter.prisonerId !== null) target = await loadLetterTarget(db, writerId, { prisonerId: letter.prisonerId });
+  else if (letter.specificRequestId !== null) {
+    const found = await loadLetterTarget(db, writerId, { specificRequestId: letter.specificRequestId });
+    // The request is "used" by this very letter: fixing it is still allowed.
+    if (found?.reason === "used") {
+      const { reason: _used, ...rest } = found;
+      target = { ...rest, available: true };
+    } else target = found;
+  }
+  if (!target) return null;
+  return {
+    letterId: letter.id,
+    code: letter.code,
+    kind: letter.kind,
+    text: letter.text,
+    reason: letter.statusReason,
+    signatureName: letter.signatureName,
+    pages: letter.pages.map(({ storagePath, sha256, width, height }) => ({ storagePath, sha256, width, height })),
+    target,
+  };
+}
+
+export interface ResubmitLetterInput {
+  writerId: number;
+  letterId: number;
+  /** Typed letters only. */
+  text?: string | null;
+  language: string;
+  signatureName: string | null;
+  precheckWarnings?: Prisma.InputJsonValue;
+  needsTranslation?: boolean;
+  /** Handwritten letters: the new pages in order; they replace the old ones (stored at letterPageKey). */
+  pages?: readonly SubmitLetterPage[];
+  now?: Date;
+}
+
+export interface ResubmittedLetter {
+  letter: Letter;
+  /** False when the letter had already left "needs changes" (a replayed Send): nothing was changed. */
+  resubmitted: boolean;
+  /** How many times the letter has been submitted, this time included (2 for the first fix). */
+  version: number;
+  /** Where each page must be stored, 1-based index order. */
+  pages: { index: number; storagePath: string }[];
+}
+
+/**
+ * Puts the corrected letter back to "submitted" under the same code, in one transaction: new text
+ * or pages, the pre-check warnings, a "submitted" status event. Counters, the person's letter
+ * count and the assignment are left alone: it is the same letter. Only a letter still in
+ * "needs changes" is changed, so a double Send changes it once.
+ */
+export async function resubmitLetter(prisma: PrismaClient, input: ResubmitLetterInput): Promise<ResubmittedLetter> {
+  const now = input.now ?? new Date();
+  return prisma.$transaction(async (tx) => {
+    const updated = await tx.letter.updateMany({
+      where: { id: input.letterId, writerId: input.writerId, status: "needs_changes" },
+      data: {
+        text: input.text ?? null,
+        language: input.language,
+        signatureName: input.signatureName,
+        precheckWarnings: input.precheckWarnings ?? [],
+        needsTranslation: input.needsTranslation ?? false,
+        // A translation of the old text no longer fits the new one.
+        translationText: null,
+        status: "submitted",
+        statusReason: null,
+        statusChangedAt: now,
+      },
+    });
+    const letter = await tx.letter.findFirst({ where: { id: input.letterId, writerId: input.writerId } });
+    if (!letter) throw new Error(`letter ${input.letterId} of writer ${input.writerId} not found`);
+    if (updated.count > 0) {
+      if (letter.kind === "handwritten") {
+        await tx.letterPage.deleteMany({ where: { letterId: letter.id } });
+        const rows = (input.pages ?? []).map((page, i) => ({
+          letterId: letter.id,
+          index: i + 1,
+          storagePath: letterPageKey(letter.id, i + 1),
+          width: page.width,
+          height: page.height,
+          sha256: page.sha256,
+        }));
+        if (rows.length > 0) await tx.letterPage.createMany({ data: rows });
+      }
+      await tx.letterStatusEvent.create({ data: { letterId: letter.id, status: "submitted", at: now } });
+    }
+    const version = await tx.letterStatusEvent.count({ where: { letterId: letter.id, status: "submitted" } });
+    const pages = await tx.letterPage.findMany({
+      where: { letterId: letter.id },
+      orderBy: { index: "asc" },
+      select: { index: true, storagePath: true },
+    });
+    return { letter, resubmitted: updated.count > 0, version, pages };
+  }, { maxWait: 15_000, timeout: 20_000 });
+}
+
 // ===== end of the letter helper's part =====

@@ -5,6 +5,8 @@ const cardInclude = {
   prisoner: true,
   specificRequest: true,
   pages: { orderBy: { index: "asc" } },
+  // How many times it was submitted: 2+ is a letter fixed after "needs changes".
+  _count: { select: { statusEvents: { where: { status: "submitted" } } } },
 } as const satisfies Prisma.LetterInclude;
 
 export type LetterForCard = Prisma.LetterGetPayload<{ include: typeof cardInclude }>;

@@ -84,7 +84,7 @@ function postJson<T>(path: string, body: unknown): Promise<T> {
 function toast(text: string, kind: "info" | "error" = "info"): void {
   const node = el("div", { class: `toast ${kind}`, role: kind === "error" ? "alert" : "status" }, text);
   document.getElementById("toasts")?.append(node);
-  setTimeout(() => node.remove(), kind === "error" ? 6000 : 3500);
+  setTimeout(() => node.remove(), kind === "error" ? 6000 : 4000);
 }
 
 function showAlert(text: string): void {
