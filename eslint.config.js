@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // The playground's page script has its own tsconfig (DOM types stay out of the server code).
+    files: ["src/playground/client/**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: false, project: "./src/playground/client/tsconfig.json" },
+    },
+  },
+  {
     files: ["eslint.config.js"],
     extends: [tseslint.configs.disableTypeChecked],
   },

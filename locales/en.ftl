@@ -117,6 +117,7 @@ mod-card-waiting = ⏳ Waiting for a decision.
 mod-card-decided = { $status ->
     [approved] ✅ Approved
     [needs_changes] ✏️ Sent back for changes
+    [held] ⏸ On hold, do not print
    *[rejected] ⛔ Rejected
 } — { $who }, { $at }
 mod-card-reason = Reason: { $reasonText }
@@ -151,6 +152,7 @@ mod-already-decided = This letter has already been decided: { $status ->
     [rejected] rejected
     [printed] printed
     [posted] posted
+    [held] on hold, must not be printed
    *[other] { $status }
 } ({ $who }, { $at }).
 mod-decision-saved = Decision recorded.
@@ -174,6 +176,8 @@ letter-reason = { $reason ->
     [unsafe] the letter could harm the recipient
     [unreachable] this person cannot receive letters right now
     [duplicate] this letter has already been sent
+    [recipient-released] the recipient has been released
+    [recipient-unreachable] letters can no longer be passed on to the recipient
    *[other-reject] the letter does not follow the rules
 }
 
@@ -486,7 +490,7 @@ specific-invalid-not-a-year = Please type the year as four digits, for example 1
 specific-invalid-out-of-range = Please type a year between { $min } and { $max }.
 specific-gave-up = Let’s stop here. You can start again from “🔎 Find a person” whenever you like.
 specific-saved =
-    Thank you: request R-{ $id } is saved. Our team will look for the person; you can follow its status in “My letters”.
+    Thank you: request R-{ $id } is saved. Our team will look for the person; you can follow its status with “📋 My requests” or the /requests command.
 
     Now write the letter: we will pass it on once we reach them.
 specific-write-letter = ✍️ Write the letter
@@ -679,6 +683,7 @@ letters-status-name = { $status ->
     [approved] approved
     [printed] printed
     [posted] posted
+    [held] on hold
    *[replied] reply received
 }
 letters-status-approved = ✅ Your letter { $code } has been checked and approved. We will print it soon.
@@ -828,3 +833,59 @@ playground-as-file = as a file
 playground-attach = Attach photos or a file
 playground-commands = Commands
 playground-send = Send
+
+# --- import2 ---
+letters-status-held = ⏸ Your letter { $code } is on hold: { $reason ->
+    [recipient-released] its recipient has been released
+   *[recipient-unreachable] we can no longer pass letters on to its recipient
+}. We will not print or post it.
+print-held = ⏸ Letter { $code } was not printed and is now on hold: { $reasonText }.
+import-report-title = 📋 The prisoner list was updated: released { $released }, transferred { $transferred }, can no longer receive letters { $unreachable }.
+import-report-no-letters = No letters are on their way to these people.
+import-report-held = ⏸ On hold, do not print or post ({ $count }): { $codes }
+import-report-held-from-open-batch = ✂️ Taken out of the open batch and held ({ $count }): { $codes }
+import-report-held-printed = ⚠️ Already printed: pull them from the batch and do not post ({ $count }): { $codes }
+import-report-new-address = 🔁 Recipient transferred; will be printed with the new address ({ $count }): { $codes }
+import-report-rerendered = 🔁 In the open batch, PDF rendered again with the new address ({ $count }): { $codes }
+import-report-reprint = ⚠️ Printed with the old address: reprint them, new PDFs follow ({ $count }): { $codes }
+import-report-batch = batch #{ $id }
+import-report-reprint-caption = 🔁 { $code }: the new address. Print this instead of the old one.
+command-requests = My requests to write to someone specific
+requests-button = 📋 My requests
+requests-title = Your requests to write to someone specific ({ $count }):
+requests-none = You have not asked to write to someone specific yet. If the person you want is not in our list, open “🔎 Find a person” and choose “Write to someone specific”.
+requests-item = R-{ $id } · { $name }, born { $year }
+requests-status = { $status ->
+    [open] 🔎 we are looking for the person
+    [matched] ✅ found in our list: { $person }
+    [not_found] ❌ we could not find the person
+   *[declined] ⛔ declined: { $reason ->
+        [unsafe] writing to this person could harm them
+        [duplicate] the same request was already made
+       *[other] we cannot pass letters on to this person
+    }
+}
+requests-letter = your letter { $code }
+requests-no-letter = no letter yet
+requests-write = ✍️ Letter for request R-{ $id }
+specific-found = ✅ Good news about your request R-{ $id }: we found the person in our list. Your letter will go to their address. You can open their card below.
+specific-not-found = About your request R-{ $id }: unfortunately we could not find this person or a way to reach them. If you learn where they are held, you are welcome to send a new request.
+opreq-title = 📋 Open requests to write to someone specific: { $count }
+opreq-more = …and { $count } more (the oldest are shown first).
+opreq-none = There are no open requests.
+opreq-item = R-{ $id }: { $name }, born { $year }, { $facility } · { $letter }
+opreq-facility-unknown = facility unknown
+opreq-letter = letter { $code }
+opreq-no-letter = no letter yet
+opreq-button-found = ✅ R-{ $id }: found
+opreq-button-not-found = ❌ R-{ $id }: not found
+opreq-ask-external-id = 🔎 R-{ $id }: reply to this message with the person's external id from the list (for example demo-003).
+opreq-unknown-person = Nobody with the external id { $externalId } is in the list. Check it and reply again.
+opreq-matched = R-{ $id } is linked to { $name } ({ $externalId }). The writer has been told.
+opreq-marked-not-found = R-{ $id } is marked “not found”. The writer has been told.
+opreq-already = This request has already been handled ({ $status ->
+    [matched] found
+    [not_found] not found
+   *[declined] declined
+}).
+opreq-missing = This request no longer exists.

@@ -121,6 +121,7 @@ mod-card-waiting = ⏳ Ждёт решения.
 mod-card-decided = { $status ->
     [approved] ✅ Одобрено
     [needs_changes] ✏️ Отправлено на доработку
+    [held] ⏸ Задержано, не печатать
    *[rejected] ⛔ Отклонено
 } — { $who }, { $at }
 mod-card-reason = Причина: { $reasonText }
@@ -155,6 +156,7 @@ mod-already-decided = Это письмо уже рассмотрено: { $stat
     [rejected] отклонено
     [printed] напечатано
     [posted] отправлено
+    [held] задержано, печатать нельзя
    *[other] { $status }
 } ({ $who }, { $at }).
 mod-decision-saved = Решение записано.
@@ -178,6 +180,8 @@ letter-reason = { $reason ->
     [unsafe] письмо может навредить получателю
     [unreachable] этому человеку сейчас нельзя передать письмо
     [duplicate] это письмо уже отправлено
+    [recipient-released] получатель вышел на свободу
+    [recipient-unreachable] получателю больше нельзя передавать письма
    *[other-reject] письмо не соответствует правилам
 }
 
@@ -495,7 +499,7 @@ specific-invalid-not-a-year = Напишите год четырьмя цифр�
 specific-invalid-out-of-range = Напишите год от { $min } до { $max }.
 specific-gave-up = Давайте пока остановимся. Начать заново можно в любой момент через «🔎 Найти человека».
 specific-saved =
-    Спасибо: запрос R-{ $id } сохранён. Мы поищем этого человека; следить за статусом можно в разделе «Мои письма».
+    Спасибо: запрос R-{ $id } сохранён. Мы поищем этого человека; следить за статусом можно по кнопке «📋 Мои запросы» или командой /requests.
 
     Теперь напишите письмо — мы передадим его, как только найдём получателя.
 specific-write-letter = ✍️ Написать письмо
@@ -703,6 +707,7 @@ letters-status-name = { $status ->
     [approved] одобрено
     [printed] напечатано
     [posted] отправлено по почте
+    [held] задержано
    *[replied] пришёл ответ
 }
 letters-status-approved = ✅ Письмо { $code } проверено и одобрено. Скоро мы его напечатаем.
@@ -854,3 +859,59 @@ playground-as-file = файлом
 playground-attach = Прикрепить фото или файл
 playground-commands = Команды
 playground-send = Отправить
+
+# --- import2 ---
+letters-status-held = ⏸ Ваше письмо { $code } задержано: { $reason ->
+    [recipient-released] его получатель вышел на свободу
+   *[recipient-unreachable] передавать письма его получателю больше нельзя
+}. Мы не будем его печатать и отправлять.
+print-held = ⏸ Письмо { $code } не напечатано и задержано: { $reasonText }.
+import-report-title = 📋 Список заключённых обновлён: освобождены — { $released }, переведены — { $transferred }, больше не могут получать письма — { $unreachable }.
+import-report-no-letters = Писем в пути к этим людям нет.
+import-report-held = ⏸ Задержаны, не печатать и не отправлять ({ $count }): { $codes }
+import-report-held-from-open-batch = ✂️ Убраны из открытой партии и задержаны ({ $count }): { $codes }
+import-report-held-printed = ⚠️ Уже напечатаны — выньте из партии и не отправляйте ({ $count }): { $codes }
+import-report-new-address = 🔁 Получатель переведён, письма напечатаются с новым адресом ({ $count }): { $codes }
+import-report-rerendered = 🔁 В открытой партии, PDF перерисован с новым адресом ({ $count }): { $codes }
+import-report-reprint = ⚠️ Напечатаны со старым адресом — перепечатайте, новые PDF ниже ({ $count }): { $codes }
+import-report-batch = партия №{ $id }
+import-report-reprint-caption = 🔁 { $code }: новый адрес. Напечатайте это письмо вместо старого.
+command-requests = Мои запросы: написать конкретному человеку
+requests-button = 📋 Мои запросы
+requests-title = Ваши запросы — написать конкретному человеку ({ $count }):
+requests-none = У вас пока нет запросов написать конкретному человеку. Если нужного человека нет в нашем списке, откройте «🔎 Найти человека» и выберите «Написать конкретному человеку».
+requests-item = R-{ $id } · { $name }, { $year } г. р.
+requests-status = { $status ->
+    [open] 🔎 ищем этого человека
+    [matched] ✅ нашли в нашем списке: { $person }
+    [not_found] ❌ найти человека не удалось
+   *[declined] ⛔ отклонено: { $reason ->
+        [unsafe] письмо может навредить этому человеку
+        [duplicate] такой запрос уже есть
+       *[other] мы не можем передавать письма этому человеку
+    }
+}
+requests-letter = ваше письмо { $code }
+requests-no-letter = письма пока нет
+requests-write = ✍️ Письмо по запросу R-{ $id }
+specific-found = ✅ Хорошие новости о вашем запросе R-{ $id }: мы нашли этого человека в нашем списке. Письмо уйдёт по его адресу. Карточку можно открыть кнопкой ниже.
+specific-not-found = О вашем запросе R-{ $id }: к сожалению, нам не удалось найти этого человека или способ с ним связаться. Если узнаете, где он находится, отправьте новый запрос.
+opreq-title = 📋 Открытые запросы «написать конкретному человеку»: { $count }
+opreq-more = …и ещё { $count } (сначала самые старые).
+opreq-none = Открытых запросов нет.
+opreq-item = R-{ $id }: { $name }, { $year } г. р., { $facility } · { $letter }
+opreq-facility-unknown = где находится — неизвестно
+opreq-letter = письмо { $code }
+opreq-no-letter = письма пока нет
+opreq-button-found = ✅ R-{ $id }: найден
+opreq-button-not-found = ❌ R-{ $id }: не найден
+opreq-ask-external-id = 🔎 R-{ $id }: ответьте на это сообщение внешним id человека из списка (например, demo-003).
+opreq-unknown-person = Человека с внешним id { $externalId } в списке нет. Проверьте и ответьте ещё раз.
+opreq-matched = R-{ $id } связан с человеком: { $name } ({ $externalId }). Автору сообщили.
+opreq-marked-not-found = R-{ $id } отмечен как «не найден». Автору сообщили.
+opreq-already = Этот запрос уже разобран ({ $status ->
+    [matched] найден
+    [not_found] не найден
+   *[declined] отклонён
+}).
+opreq-missing = Этого запроса больше нет.

@@ -13,6 +13,7 @@ import { createPrisma, pingDatabase } from "./db/client.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createQueues, MAINTENANCE_QUEUE, scheduleMaintenance, type Queues } from "./queues/index.js";
+import { markBotStarting } from "./replies/albums.js";
 import { handlers as defaultHandlers, startWorkers, type HandlerFactories, type RunningWorkers } from "./workers/index.js";
 
 export type AppRole = "bot" | "worker";
@@ -183,6 +184,8 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
 
     const queues = createQueues(redis, config.redisPrefix);
     cleanups.push(() => queues.close());
+    // Before the workers: albums of reply scans wait for what Telegram held while the bot was down.
+    if (roles.has("bot")) await markBotStarting(redis, config.redisPrefix);
 
     let workers: RunningWorkers | undefined;
     if (roles.has("worker")) {

@@ -15,6 +15,7 @@ export const botCommands: CommandEntry[] = [
   { command: "write", descriptionKey: "command-write" },
   { command: "search", descriptionKey: "command-search" },
   { command: "letters", descriptionKey: "command-letters" },
+  { command: "requests", descriptionKey: "command-requests" },
   { command: "stats", descriptionKey: "command-stats" },
   { command: "guide", descriptionKey: "command-guide" },
   { command: "settings", descriptionKey: "command-settings" },

@@ -8,8 +8,10 @@ import type { BotDeps, FeatureDeps } from "./deps.js";
 import { cancelFeature } from "./features/cancel.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { features as defaultFeatures, type Feature } from "./features/index.js";
+import { writerComesBack } from "./features/membership.js";
 import { createI18n, localeOf } from "./i18n.js";
-import { attachLogger, autoRetryPlugin, loadWriter, retryTransformer } from "./middlewares.js";
+import { attachLogger, autoRetryPlugin, loadWriter, retryTransformer, writerLending } from "./middlewares.js";
+import { WriteOnChangeStorage } from "./session-storage.js";
 
 export type { BotDeps, FeatureDeps } from "./deps.js";
 export type { BotContext, ConversationContext, BotConversation, SessionData } from "./context.js";
@@ -68,16 +70,21 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
 
   const protectedTree = bot.errorBoundary(onError);
+  const sessions = new WriteOnChangeStorage(new RedisAdapter<SessionData>({ instance: redis }));
   protectedTree.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
       getSessionKey: (ctx) => (ctx.chat ? sessionKey(config.redisPrefix, ctx.chat.id) : undefined),
-      storage: new RedisAdapter<SessionData>({ instance: redis }),
+      storage: sessions,
     }),
   );
   protectedTree.use(loadWriter(prisma, { create: true }));
+  // Before conversations: any update from a writer who had blocked the bot releases their kept replies.
+  protectedTree.use(writerComesBack(featureDeps));
   protectedTree.use(i18n.middleware());
   const modules = options.conversations ?? conversationModules;
+  const writers = writerLending(prisma);
+  protectedTree.use(writers.lend);
   protectedTree.use(
     conversations<BotContext, ConversationContext>({
       // /cancel and halts: let the left flow clean up (draft files and the like).
@@ -94,7 +101,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
       plugins: [
         autoRetryPlugin(),
         attachLogger(logger),
-        loadWriter(prisma, { create: false }),
+        writers.borrow,
         i18n.middleware(),
       ],
     }),

@@ -48,3 +48,36 @@ export function loadWriter<C extends Context & { writer: Writer | undefined }>(
     await next();
   };
 }
+
+type WriterContext = Context & { writer: Writer | undefined };
+
+/**
+ * Lends the writer of the update being handled to the contexts a conversation rebuilds while it
+ * replays. Every wait() of a conversation rebuilds a context and runs the conversation plugins on
+ * it, so a flow with N answers would load the same writer N times per update. Private chats only;
+ * sequentialize keeps one update per chat in flight, so the chat id names that update.
+ */
+export function writerLending(prisma: PrismaClient): { lend: MiddlewareFn<WriterContext>; borrow: MiddlewareFn<WriterContext> } {
+  const lent = new Map<number, { writer: Writer | undefined }>();
+  const lookUp = loadWriter<WriterContext>(prisma, { create: false });
+  return {
+    /** In the outer tree, right before conversations(): later changes to ctx.writer are seen too. */
+    lend: async (ctx, next) => {
+      const chatId = ctx.chat?.type === "private" ? ctx.chat.id : undefined;
+      if (chatId === undefined) return next();
+      lent.set(chatId, ctx);
+      try {
+        await next();
+      } finally {
+        if (lent.get(chatId) === ctx) lent.delete(chatId);
+      }
+    },
+    /** A conversation plugin: the lent writer, or a lookup when no update of this chat is in flight. */
+    borrow: async (ctx, next) => {
+      const outer = ctx.chat?.type === "private" && ctx.from?.id === ctx.chat.id ? lent.get(ctx.chat.id) : undefined;
+      if (!outer) return lookUp(ctx, next);
+      ctx.writer = outer.writer;
+      await next();
+    },
+  };
+}

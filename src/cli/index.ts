@@ -1,6 +1,7 @@
 // Administrator commands: `npm run cli -- <command> [args]`. Each command lives in ./commands/ and
 // returns an exit code; failures print one line.
 import { DEFAULT_DATABASE_URL } from "../db/migrate.js";
+import { loadDotEnv } from "../config.js";
 import { operatorsCommand } from "./commands/operators.js";
 import { prisonersCommand } from "./commands/prisoners.js";
 import { seedCommand } from "./commands/seed.js";
@@ -35,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
   return command.run(args, process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
 }
 
+// The admin's settings live in .env, like the bot's.
+loadDotEnv();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

@@ -1,6 +1,7 @@
 // npm run db:migrate            -> deploy: apply pending migrations to DATABASE_URL (creating the database)
 // npm run db:migration -- <name> -> create: write prisma/migrations/<timestamp>_<name>/ from the schema diff
 import { DEFAULT_DATABASE_URL, applyMigrations, createMigration } from "./migrate.js";
+import { loadDotEnv } from "../config.js";
 
 function oneLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
@@ -36,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// The admin's settings live in .env, like the bot's.
+loadDotEnv();
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {

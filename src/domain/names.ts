@@ -53,6 +53,9 @@ export interface PersonNames {
   patronymicLatin?: string | null;
 }
 
+/** The name columns of a person, in both spellings: for picking them from a row type. */
+export type PersonNameField = keyof PersonNames;
+
 /**
  * The value of `prisoners.search_name`: both spellings of the full name (our transliteration of the
  * Cyrillic and the Latin from the data, which may follow another scheme), each word once.

@@ -25,8 +25,12 @@ import {
 
 export * from "./operators.js";
 import { MAINTENANCE_QUEUE, maintenancePayloadSchema } from "./maintenance.js";
+import { REPLY_ALBUM_QUEUE, replyAlbumJobId, replyAlbumPayloadSchema, type ReplyAlbumPayload } from "./reply-album.js";
+import { IMPORT_REPORT_QUEUE, importReportJobId, importReportPayloadSchema, type ImportReportPayload } from "./import-report.js";
 
 export * from "./maintenance.js";
+export * from "./reply-album.js";
+export * from "./import-report.js";
 
 /**
  * Every queue: its payload schema, shared by producers (validate before enqueue) and workers
@@ -40,6 +44,8 @@ export const queueSchemas = {
   [BATCH_QUEUE]: batchPayloadSchema,
   [REPLY_DELIVERY_QUEUE]: replyDeliveryPayloadSchema,
   [MAINTENANCE_QUEUE]: maintenancePayloadSchema,
+  [REPLY_ALBUM_QUEUE]: replyAlbumPayloadSchema,
+  [IMPORT_REPORT_QUEUE]: importReportPayloadSchema,
 } as const;
 
 export type QueueName = keyof typeof queueSchemas;
@@ -74,6 +80,14 @@ export interface Queues {
   batch(payload: BatchPayload): Promise<string>;
   /** Delivers a stored reply to its writer (job id `reply-<replyId>`; `reply-<replyId>-resume-<n>` when re-sent after the writer came back). */
   replyDelivery(payload: ReplyDeliveryPayload): Promise<string>;
+  /**
+   * (Re)arms the album's closing job (job id `album-<chatId>-<mediaGroupId>`) to run `delayMs`
+   * from now: every new page pushes it back. A job of a closed album is replaced, so late pages
+   * are picked up too.
+   */
+  replyAlbum(payload: ReplyAlbumPayload, delayMs: number): Promise<string>;
+  /** One summary of a prisoner-list import for the operators' chat (job id `import-<importId>`). */
+  importReport(payload: ImportReportPayload): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -100,6 +114,8 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     [BATCH_QUEUE]: queue(BATCH_QUEUE),
     [REPLY_DELIVERY_QUEUE]: queue(REPLY_DELIVERY_QUEUE),
     [MAINTENANCE_QUEUE]: queue(MAINTENANCE_QUEUE),
+    [REPLY_ALBUM_QUEUE]: queue(REPLY_ALBUM_QUEUE),
+    [IMPORT_REPORT_QUEUE]: queue(IMPORT_REPORT_QUEUE),
   };
   let closed: Promise<void> | undefined;
   return {
@@ -136,6 +152,35 @@ export function createQueues(redis: Redis, prefix: string): Queues {
       const jobId = replyDeliveryJobId(data);
       // Deliveries keep trying for longer: a reply waited weeks for this, minutes of outage must not lose it.
       const job = await byName[REPLY_DELIVERY_QUEUE].add(REPLY_DELIVERY_QUEUE, data, { jobId, attempts: 15 });
+      return job.id ?? jobId;
+    },
+    async replyAlbum(payload, delayMs) {
+      const data = replyAlbumPayloadSchema.parse(payload);
+      const jobId = replyAlbumJobId(data);
+      const queue = byName[REPLY_ALBUM_QUEUE];
+      const existing = await queue.getJob(jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === "delayed") {
+          // Lost races (the job just became due) are harmless: the worker re-checks the last page's time.
+          await existing.changeDelay(delayMs).catch(() => undefined);
+          return jobId;
+        }
+        if (state === "active" || state === "waiting" || state === "prioritized" || state === "waiting-children") {
+          // It may already have read the pages: one more closing job looks again (the album lock keeps them apart).
+          const lateId = `${jobId}-late-${Date.now()}`;
+          await queue.add(REPLY_ALBUM_QUEUE, data, { jobId: lateId, delay: delayMs });
+          return lateId;
+        }
+        await existing.remove();
+      }
+      const job = await queue.add(REPLY_ALBUM_QUEUE, data, { jobId, delay: delayMs });
+      return job.id ?? jobId;
+    },
+    async importReport(payload) {
+      const data = importReportPayloadSchema.parse(payload);
+      const jobId = importReportJobId(data);
+      const job = await byName[IMPORT_REPORT_QUEUE].add(IMPORT_REPORT_QUEUE, data, { jobId });
       return job.id ?? jobId;
     },
     close() {

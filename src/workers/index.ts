@@ -4,6 +4,8 @@ import { maintenanceHandler } from "./maintenance.js";
 import { moderationHandler } from "./moderation.js";
 import { notifyHandler } from "./notify.js";
 import { printHandler } from "./print.js";
+import { replyAlbumHandler } from "./reply-album.js";
+import { importReportHandler } from "./import-report.js";
 import { replyDeliveryHandler } from "./reply-delivery.js";
 
 export { startWorkers, checkRegistry, type HandlerFactories, type QueueHandler, type JobContext, type RunningWorkers } from "./registry.js";
@@ -17,4 +19,6 @@ export const handlers: HandlerFactories = {
   batch: batchHandler,
   "reply-delivery": replyDeliveryHandler,
   maintenance: maintenanceHandler,
+  "reply-album": replyAlbumHandler,
+  "import-report": importReportHandler,
 };

@@ -1,4 +1,6 @@
+import { OPERATORS_LOCALE } from "../bot/views/moderation-card.js";
 import { loadLetterForPrint, markLetterPrinted } from "../db/repositories/batches.js";
+import { holdLetter, holdReasonFor } from "../db/repositories/letter-holds.js";
 import { renderLetterPdf } from "../media/pdf.js";
 import type { PRINT_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
@@ -11,7 +13,7 @@ import type { QueueHandler } from "./registry.js";
  * open batch, then tells the writer. Safe to repeat: the PDF is written atomically under a fixed
  * key and only an approved letter moves on.
  */
-export function printHandler({ prisma, i18n, config, queues }: WorkerDeps): QueueHandler<typeof PRINT_QUEUE> {
+export function printHandler({ prisma, api, i18n, config, queues }: WorkerDeps): QueueHandler<typeof PRINT_QUEUE> {
   const storage = createFileStorage(config.storageDir);
   const labels = russianPdfLabels(i18n);
   return {
@@ -23,8 +25,25 @@ export function printHandler({ prisma, i18n, config, queues }: WorkerDeps): Queu
         log.info({ letter_id: data.letterId }, "letter no longer exists; nothing to print");
         return;
       }
+      if (letter.status === "held") {
+        log.warn({ letter_id: letter.id, reason: letter.statusReason }, "letter is on hold (its recipient cannot receive letters); not printed");
+        return;
+      }
       if (letter.status !== "approved") {
         log.info({ letter_id: letter.id, status: letter.status }, "letter not waiting for print; nothing to do");
+        return;
+      }
+      if (letter.prisoner && !letter.prisoner.canReceiveLetters) {
+        // Approved before (or despite) the person becoming unreachable: printing it would post it to the wrong place.
+        const reason = holdReasonFor(letter.prisoner.cannotReceiveReason);
+        if (await holdLetter(prisma, letter.id, reason)) {
+          log.warn({ letter_id: letter.id, prisoner_id: letter.prisoner.id, reason }, "recipient cannot receive letters: letter held, not printed");
+          if (config.operatorsChatId !== undefined) {
+            const reasonText = i18n.t(OPERATORS_LOCALE, "letter-reason", { reason });
+            await api.sendMessage(config.operatorsChatId, i18n.t(OPERATORS_LOCALE, "print-held", { code: letter.code, reasonText }));
+          }
+          await queues.notify({ writerId: letter.writerId, key: "letters-status-held", params: { code: letter.code, reason }, dedupeKey: `letter-${letter.id}-held` });
+        }
         return;
       }
       if (letter.needsTranslation && !letter.translationText) {

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job, type WorkerOptions } from "bullmq";
+import { DelayedError, UnrecoverableError, Worker, type Job, type WorkerOptions } from "bullmq";
 import type { Logger } from "../logger.js";
 import { bullPrefix, QUEUE_NAMES, queueSchemas, type JobData, type QueueName } from "../queues/index.js";
 import type { WorkerDeps } from "./deps.js";
@@ -8,6 +8,8 @@ export interface JobContext<N extends QueueName> {
   job: Job<JobData<N>>;
   /** Child logger bound to queue and job id. */
   log: Logger;
+  /** The worker's lock token for this job (for job.moveToDelayed before throwing DelayedError). */
+  token?: string | undefined;
 }
 
 export interface QueueHandler<N extends QueueName> {
@@ -33,7 +35,7 @@ export function checkRegistry(factories: Partial<Record<QueueName, unknown>>): a
 }
 
 function wrap<N extends QueueName>(name: N, handler: QueueHandler<N>, logger: Logger) {
-  return async (job: Job<JobData<N>>): Promise<void> => {
+  return async (job: Job<JobData<N>>, token?: string): Promise<void> => {
     const log = logger.child({ queue: name, job_id: job.id, attempt: job.attemptsMade + 1 });
     const parsed = queueSchemas[name].safeParse(job.data);
     if (!parsed.success) {
@@ -42,9 +44,10 @@ function wrap<N extends QueueName>(name: N, handler: QueueHandler<N>, logger: Lo
     }
     try {
       // safeParse over the indexed schema map widens to the union of all payloads; this one is N's.
-      await handler.process(parsed.data as JobData<N>, { job, log });
+      await handler.process(parsed.data as JobData<N>, { job, log, token });
     } catch (err) {
-      if (!(err instanceof UnrecoverableError)) log.warn({ err }, "job failed; will retry if attempts remain");
+      // DelayedError: the handler postponed the job itself (not a failure).
+      if (!(err instanceof UnrecoverableError) && !(err instanceof DelayedError)) log.warn({ err }, "job failed; will retry if attempts remain");
       throw err;
     }
   };

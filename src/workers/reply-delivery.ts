@@ -61,7 +61,9 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
         log.info({ reply_id: data.replyId }, "reply no longer exists; nothing to deliver");
         return;
       }
-      if (reply.deliveryState === "delivered" || reply.deliveryState === "blocked") {
+      // A kept reply ("blocked") goes again only with a job queued when its writer came back.
+      const resumed = data.resume !== undefined;
+      if (reply.deliveryState === "delivered" || (reply.deliveryState === "blocked" && !resumed)) {
         log.info({ reply_id: reply.id, state: reply.deliveryState }, "reply delivery already settled");
         return;
       }
@@ -108,7 +110,8 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
         throw err;
       }
       await setReplyDeliveryState(prisma, reply.id, "delivered");
-      log.info({ reply_id: reply.id, pages: total }, "reply delivered");
+      log.info({ reply_id: reply.id, pages: total, resumed }, "reply delivered");
+      if (resumed) await tellOperators("reply-op-delivered-late", { code: reply.letter.code, replyId: reply.id, writerId: writer.id });
     },
   };
 }

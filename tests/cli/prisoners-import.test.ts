@@ -170,6 +170,7 @@ describe("prisoners import", () => {
       "  would update imp-1 (postalAddress, canReceiveLetters, cannotReceiveReason, releasedAt) — released",
       "  would update imp-2 (facilityName, postalAddress) — transferred",
       "  would update imp-3 (canReceiveLetters, cannotReceiveReason) — unreachable",
+      `  would hold: letter ${letter.code}`,
       "Dry run, nothing written: 0 created, 3 updated, 1 unchanged; 1 released, 1 transferred, 1 can no longer receive letters; 1 assignments ended, 3 notices to writers would be sent.",
     ]);
     expect(await snapshot()).toEqual(before);
@@ -197,6 +198,8 @@ describe("prisoners import", () => {
     );
     const v = await veraNotice;
     expect(v.text).toContain(`О вашем письме ${letter.code}: получатель попросил не присылать ему писем от незнакомых людей`);
+    // Vera's letter is held, so nobody prints or posts it (details: prisoners-import-letters.test.ts).
+    expect(await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } })).toMatchObject({ status: "held", statusReason: "recipient-unreachable" });
 
     // The job payloads name nobody: ids, the letter code and the reason key only.
     const jobs = await t.app.queues.byName[NOTIFY_QUEUE].getJobs(["completed", "active", "waiting", "delayed"]);

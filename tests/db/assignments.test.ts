@@ -448,7 +448,8 @@ describe("exclusions on a controlled set", () => {
     expect(await getDeclinesLeft(prisma, v!, now)).toBe(0);
     expect(await declineAssignment(prisma, current!.assignmentId, { now })).toEqual({ status: "limit_reached", declinesLeft: 0 });
     expect(await getActiveAssignment(prisma, v!, now)).toMatchObject({ assignmentId: current!.assignmentId });
-    expect(more).toContain(current!.prisonerId);
+    // A (declined by w, not by v) waits for a first letter too, so v may be drawn A as well.
+    expect([a, ...more]).toContain(current!.prisonerId);
     // Still within the same 24 hours.
     const in23h = new Date(now.getTime() + 23 * HOUR);
     expect((await declineAssignment(prisma, current!.assignmentId, { now: in23h })).status).toBe("limit_reached");

@@ -1,22 +1,11 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { createPrisma } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
 import { loadDemoPrisoners } from "../../src/db/seed.js";
-import { createIsolatedDatabase, type IsolatedDatabase } from "../helpers/db.js";
+import { isolatedDatabaseForSuite } from "../helpers/db.js";
 
 const run = promisify(execFile);
-let db: IsolatedDatabase;
-let prisma: PrismaClient;
-beforeAll(async () => {
-  db = await createIsolatedDatabase();
-  prisma = createPrisma(db.url);
-});
-afterAll(async () => {
-  await prisma.$disconnect();
-  await db.drop();
-});
+const db = isolatedDatabaseForSuite();
 
 const seed = () =>
   run(process.execPath, ["--import", "tsx", "src/cli/index.ts", "seed"], { env: { ...process.env, DATABASE_URL: db.url } });
@@ -52,12 +41,12 @@ describe("demo dataset", () => {
     const first = await seed();
     const rows = await loadDemoPrisoners();
     expect(first.stdout.trim()).toBe(`Demo prisoners: ${rows.length} created, 0 updated, 0 unchanged.`);
-    expect(await prisma.prisoner.count()).toBe(rows.length);
-    const waiting = await prisma.prisoner.count({ where: { canReceiveLetters: true, lettersCount: 0 } });
+    expect(await db.prisma.prisoner.count()).toBe(rows.length);
+    const waiting = await db.prisma.prisoner.count({ where: { canReceiveLetters: true, lettersCount: 0 } });
     expect(waiting).toBeGreaterThan(0);
 
     const second = await seed();
     expect(second.stdout.trim()).toBe(`Demo prisoners: 0 created, 0 updated, ${rows.length} unchanged.`);
-    expect(await prisma.prisoner.count()).toBe(rows.length);
+    expect(await db.prisma.prisoner.count()).toBe(rows.length);
   });
 });

@@ -66,9 +66,9 @@ describe("fix and send again", () => {
     const draftPrompt = user.waitForMessage("Above is your letter as you sent it", WAIT);
     await user.pressButton("✏️ Fix and send again", { messageId: told.messageId });
     expect((await intro).text).toContain("A volunteer asked for a change: mentions of the war and the army.");
+    expect(buttonTexts(await draftPrompt)).toEqual(["👁 Preview", "🔄 Start over", "✅ Done"]);
     const old = user.messages().find((m) => m.text === `Preview of your letter (1/1):\n\n${FIRST}`);
     expect(old).toBeDefined();
-    expect(buttonTexts(await draftPrompt)).toEqual(["👁 Preview", "🔄 Start over", "✅ Done"]);
 
     // Preview shows the prefilled draft; start over and send the corrected text.
     const preview = user.waitForMessage((m) => m.text === `Preview of your letter (1/1):\n\n${FIRST}` && (old === undefined || m.messageId > old.messageId), WAIT);
@@ -106,7 +106,9 @@ describe("fix and send again", () => {
     // The operators see it is a resubmission, with the new text; approving prints the new text.
     const card = await newCard;
     expect(card.text).toContain("🔁 Исправлено после просьбы о правках: версия 2");
-    await group.waitForMessage((m) => (m.text ?? "").includes("каштаны") && m.replyToMessageId === card.messageId, WAIT);
+    await expect
+      .poll(() => group.messages().some((m) => (m.text ?? "").includes("каштаны") && m.replyToMessageId === card.messageId), { timeout: 10_000 })
+      .toBe(true);
     await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
     await waitForStatus(t, letter.id, "printed");
     const cards = group.messages().filter((m) => (m.text ?? "").startsWith(`📨 Письмо ${code}`));
@@ -139,11 +141,13 @@ describe("fix and send again", () => {
     await user.pressButton("✅ Готово");
     await summary;
     const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
+    const cardPosted = group.waitForMessage((m) => (m.text ?? "").startsWith("📨 Письмо") && (m.text ?? "").includes("От руки"), WAIT);
     await user.pressButton("📨 Отправить");
     const code = /L-[2-9A-HJ-NP-Z]{4}/.exec((await sent).text ?? "")?.[0] ?? "";
     const letter = await prisma.letter.findUniqueOrThrow({ where: { code }, include: { pages: { orderBy: { index: "asc" } } } });
     expect(letter.pages).toHaveLength(2);
-    const firstCard = await group.waitForMessage((m) => (m.text ?? "").includes(`Письмо ${code}`), WAIT);
+    const firstCard = await cardPosted;
+    expect(firstCard.text).toContain(code);
 
     const notice = user.waitForMessage(`Письмо ${code} нужно немного поправить`, WAIT);
     await group.pressButton(admin, "✏️ На доработку", { messageId: firstCard.messageId });
@@ -156,9 +160,11 @@ describe("fix and send again", () => {
     const detail = user.waitForMessage(`Письмо ${code}`, { ...WAIT, includeEdits: true, afterMessageId: told.messageId });
     await user.pressButton(`${code} · Пётр Примеров · нужно исправить`);
     await detail;
+    const intro = user.waitForMessage(`Исправляем письмо ${code}`, WAIT);
     const draft = user.waitForMessage("2 страницы снова в черновике", WAIT);
     await user.pressButton("✏️ Исправить и отправить снова");
-    expect((await draft).text).toContain("Волонтёр попросил поправить");
+    expect((await intro).text).toContain("Волонтёр попросил поправить: почерк или фото трудно разобрать.");
+    expect(buttonTexts(await draft)).toEqual(["✅ Готово", "↩️ Убрать последнюю", "🔄 Начать заново"]);
 
     const removed = user.waitForMessage("Последняя страница убрана", WAIT);
     await user.pressButton("↩️ Убрать последнюю");

@@ -2,7 +2,7 @@
 // rules, interests, assignment card, someone else, the limit, the charges explanation, the guide,
 // settings, and old buttons after a restart.
 import { randomBytes } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findPrisonerById, upsertPrisoners, type Prisoner, type PrisonerInput } from "../../src/db/repositories/prisoners.js";
 import { getActiveAssignment } from "../../src/db/repositories/assignments.js";
 import { getStats } from "../../src/db/repositories/stats.js";
@@ -11,22 +11,13 @@ import { MAX_DECLINES_PER_DAY } from "../../src/domain/assignment.js";
 import { RULES_VERSION } from "../../src/domain/rules.js";
 import type { FakeMessage, FakeUser } from "../../src/fake-telegram/index.js";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
+import { startTestAppPerTest, type TestApp } from "../helpers/app.js";
 
 const WAIT = { timeoutMs: 10_000 };
 const EDIT = { timeoutMs: 10_000, includeEdits: true };
 const POSTAL_MARKER = "ул. Примерная, д. 77";
 
-let running: TestApp[] = [];
-async function start(): Promise<TestApp> {
-  const t = await startTestApp({ roles: ["bot"] });
-  running.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.stop()));
-  running = [];
-});
+const start = startTestAppPerTest({ roles: ["bot"] });
 
 function prisonerRow(overrides: Partial<PrisonerInput> = {}): PrisonerInput {
   const tag = randomBytes(4).toString("hex");

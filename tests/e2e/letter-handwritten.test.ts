@@ -2,21 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
 import sharp from "sharp";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createFileStorage } from "../../src/storage/index.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
-import { buttonTexts, openLetter, WAIT, WAIT_EDITS } from "./letter-helpers.js";
+import { startTestAppPerTest } from "../helpers/app.js";
+import { buttonTexts, LETTER_CODE, letterCodeIn, openLetter, WAIT, WAIT_EDITS } from "./letter-helpers.js";
 
-let running: TestApp[] = [];
-async function start(opts: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
-  const t = await startTestApp({ roles: ["bot"], ...opts });
-  running.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.stop()));
-  running = [];
-});
+const start = startTestAppPerTest({ roles: ["bot"] });
 
 /** A page photographed sideways: stored 800x600 with a dark bar top-left, EXIF orientation 6 and GPS. */
 async function sidewaysPageWithGps(): Promise<Buffer> {
@@ -110,11 +101,11 @@ describe("a handwritten letter", () => {
     expect(shown.text).toContain("Handwritten letter: 2 pages");
     expect(shown.text).toContain("Signed: Friend from Riga");
 
-    const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
+    const sent = user.waitForMessage(LETTER_CODE, WAIT);
     const [first, again] = await Promise.all([user.pressButton("📨 Send"), user.pressButton("📨 Send")]);
     const done = await sent;
     expect([first.text, again.text]).toContain("This button no longer works. Send /start to open the menu.");
-    const code = /L-[2-9A-HJ-NP-Z]{4}/.exec(done.text ?? "")?.[0] ?? "";
+    const code = letterCodeIn(done);
     expect(done.text).toContain(`Its code is ${code}, and its status is now “submitted”`);
     expect(done.text).toContain("When Pyotr Primerov replies, the reply comes to this chat.");
 
@@ -123,7 +114,7 @@ describe("a handwritten letter", () => {
     const letter = await prisma.letter.findUniqueOrThrow({ where: { code }, include: { pages: { orderBy: { index: "asc" } } } });
     expect(letter).toMatchObject({ kind: "handwritten", text: null, status: "submitted", language: "en", needsTranslation: true });
     expect(letter.pages.map((p) => p.storagePath)).toEqual([`letters/${letter.id}/page-1.jpg`, `letters/${letter.id}/page-2.jpg`]);
-    expect(user.messages().filter((m) => /L-[2-9A-HJ-NP-Z]{4}/.test(m.text ?? ""))).toHaveLength(1);
+    expect(user.messages().filter((m) => LETTER_CODE.test(m.text ?? ""))).toHaveLength(1);
 
     const storage = createFileStorage(t.config.storageDir);
     const page1 = await storage.get(letter.pages[0]?.storagePath ?? "");

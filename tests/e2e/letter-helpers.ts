@@ -26,3 +26,36 @@ export async function openLetter(
   await user.pressButton(goData);
   return { ...fixture, chooser: await chooser };
 }
+
+/** A letter code as the bot shows it (no 0/1/I/O). */
+export const LETTER_CODE = /L-[2-9A-HJ-NP-Z]{4}/;
+
+export function letterCodeIn(message: FakeMessage): string {
+  return LETTER_CODE.exec(message.text ?? "")?.[0] ?? "";
+}
+
+const TYPED_WORDS = {
+  ru: { type: "⌨️ Набрать здесь", prompt: "Напишите письмо.", status: "Сейчас в письме", send: "📨 Отправить" },
+  en: { type: "⌨️ Type it here", prompt: "Write your letter.", status: "Your letter so far", send: "📨 Send" },
+} as const;
+
+/** On the chooser: "Type it here"; returns the prompt that follows. */
+export async function chooseTyped(user: FakeUser, language: "ru" | "en"): Promise<FakeMessage> {
+  const prompt = user.waitForMessage(TYPED_WORDS[language].prompt, WAIT);
+  await user.pressButton(TYPED_WORDS[language].type);
+  return prompt;
+}
+
+/** Sends one part of a typed letter; returns the "so far" status that follows. */
+export async function typePart(user: FakeUser, language: "ru" | "en", text: string): Promise<FakeMessage> {
+  const status = user.waitForMessage(TYPED_WORDS[language].status, WAIT);
+  await user.sendText(text);
+  return status;
+}
+
+/** On the summary: "Send"; returns the confirmation with the letter code. */
+export async function pressSend(user: FakeUser, language: "ru" | "en"): Promise<FakeMessage> {
+  const sent = user.waitForMessage(LETTER_CODE, WAIT);
+  await user.pressButton(TYPED_WORDS[language].send);
+  return sent;
+}

@@ -1,20 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { conversationModules } from "../../src/bot/conversations/index.js";
 import { letterConversation } from "../../src/bot/conversations/letter.js";
 import { getStats } from "../../src/db/repositories/stats.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
-import { buttonTexts, openLetter, WAIT } from "./letter-helpers.js";
+import { startTestAppPerTest } from "../helpers/app.js";
+import { buttonTexts, chooseTyped, letterCodeIn, openLetter, pressSend, typePart, WAIT } from "./letter-helpers.js";
 
-let running: TestApp[] = [];
-async function start(opts: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
-  const t = await startTestApp({ roles: ["bot"], ...opts });
-  running.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.stop()));
-  running = [];
-});
+const start = startTestAppPerTest({ roles: ["bot"] });
 
 const PART1 =
   "Здравствуйте, Пётр! Меня зовут Анна, я живу в Риге и работаю в библиотеке. Недавно перечитала «Мастера и Маргариту» и вспомнила, как любила эту книгу в юности.";
@@ -29,14 +20,10 @@ describe("a typed letter", () => {
     expect(f.chooser.text).toContain("Пишем письмо. Получатель: Пётр Примеров, ФКУ ИК-28");
     expect(buttonTexts(f.chooser)).toEqual(["⌨️ Набрать здесь", "📷 Фото письма от руки", "✖️ Отменить"]);
 
-    const prompt = user.waitForMessage("Напишите письмо.", WAIT);
-    await user.pressButton("⌨️ Набрать здесь");
-    expect((await prompt).text).toMatch(/не меньше 30 и не больше 9\s000 знаков/);
+    expect((await chooseTyped(user, "ru")).text).toMatch(/не меньше 30 и не больше 9\s000 знаков/);
 
-    let status = user.waitForMessage("Сейчас в письме", WAIT);
-    await user.sendText(PART1);
-    expect((await status).text).toMatch(new RegExp(`Сейчас в письме ${PART1.length} из 9\\s000 знаков \\(примерно 1 страница\\)`));
-    status = user.waitForMessage("Сейчас в письме", WAIT);
+    expect((await typePart(user, "ru", PART1)).text).toMatch(new RegExp(`Сейчас в письме ${PART1.length} из 9\\s000 знаков \\(примерно 1 страница\\)`));
+    const status = user.waitForMessage("Сейчас в письме", WAIT);
     const second = await user.sendText(PART2_WAR);
     const afterSecond = await status;
     expect(afterSecond.text).toContain(`${PART1.length + 2 + PART2_WAR.length} из`);
@@ -76,10 +63,8 @@ describe("a typed letter", () => {
     expect(buttonTexts(shown)).toEqual(["📨 Отправить", "✏️ Изменить", "✖️ Отменить"]);
 
     const before = await getStats(t.app.prisma);
-    const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
-    await user.pressButton("📨 Отправить");
-    const done = await sent;
-    const code = /L-[2-9A-HJ-NP-Z]{4}/.exec(done.text ?? "")?.[0] ?? "";
+    const done = await pressSend(user, "ru");
+    const code = letterCodeIn(done);
     expect(done.text).toContain(`Его код — ${code}, статус сейчас «отправлено»`);
     expect(done.text).toContain("Когда Пётр Примеров ответит, ответ придёт в этот чат");
 
@@ -115,21 +100,15 @@ describe("a typed letter", () => {
     const t = await start();
     const user = t.user({ languageCode: "en" });
     await openLetter(t, user, { language: "en", signatureName: "Anna" });
-    const prompt = user.waitForMessage("Write your letter.", WAIT);
-    await user.pressButton("⌨️ Type it here");
-    await prompt;
-    const status = user.waitForMessage("Your letter so far", WAIT);
-    await user.sendText("Dear Pyotr, my name is Anna and I live in Riga. I love books and long walks by the sea with my dog.");
-    await status;
+    await chooseTyped(user, "en");
+    await typePart(user, "en", "Dear Pyotr, my name is Anna and I live in Riga. I love books and long walks by the sea with my dog.");
     const warning = user.waitForMessage("not in Russian", WAIT);
     await user.pressButton("✅ Done");
     await warning;
     const summary = user.waitForMessage("Please check your letter", WAIT);
     await user.pressButton("Send as it is");
     expect((await summary).text).toContain("Sent despite the check's warnings about: a language other than Russian");
-    const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
-    await user.pressButton("📨 Send");
-    const code = /L-[2-9A-HJ-NP-Z]{4}/.exec((await sent).text ?? "")?.[0] ?? "";
+    const code = letterCodeIn(await pressSend(user, "en"));
     const letter = await t.app.prisma.letter.findUniqueOrThrow({ where: { code } });
     expect(letter).toMatchObject({ language: "en", needsTranslation: true, signatureName: "Anna", precheckWarnings: [{ code: "not-russian", matches: [] }] });
   });
@@ -211,24 +190,16 @@ describe("typed letter: leaving and coming back", () => {
     const t = await start();
     const user = t.user({ languageCode: "ru" });
     await openLetter(t, user, { language: "ru", signatureName: "Анна" });
-    const prompt = user.waitForMessage("Напишите письмо.", WAIT);
-    await user.pressButton("⌨️ Набрать здесь");
-    await prompt;
-    let status = user.waitForMessage("Сейчас в письме", WAIT);
-    await user.sendText(PART1);
-    await status;
+    await chooseTyped(user, "ru");
+    await typePart(user, "ru", PART1);
 
     await t.restart();
 
-    status = user.waitForMessage("Сейчас в письме", WAIT);
-    await user.sendText(PART2_FIXED);
-    expect((await status).text).toContain(`${PART1.length + 2 + PART2_FIXED.length} из`);
+    expect((await typePart(user, "ru", PART2_FIXED)).text).toContain(`${PART1.length + 2 + PART2_FIXED.length} из`);
     const summary = user.waitForMessage("Проверьте письмо перед отправкой", WAIT);
     await user.pressButton("✅ Готово");
     await summary;
-    const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
-    await user.pressButton("📨 Отправить");
-    const code = /L-[2-9A-HJ-NP-Z]{4}/.exec((await sent).text ?? "")?.[0] ?? "";
+    const code = letterCodeIn(await pressSend(user, "ru"));
     const letter = await t.app.prisma.letter.findUniqueOrThrow({ where: { code } });
     expect(letter.text).toBe(`${PART1}\n\n${PART2_FIXED}`);
   });
@@ -239,12 +210,8 @@ describe("typed letter: leaving and coming back", () => {
     const t = await start({ bot: { conversations } });
     const user = t.user({ languageCode: "en" });
     await openLetter(t, user, { language: "en", signatureName: "Anna" });
-    const prompt = user.waitForMessage("Write your letter.", WAIT);
-    await user.pressButton("⌨️ Type it here");
-    await prompt;
-    const status = user.waitForMessage("Your letter so far", WAIT);
-    await user.sendText("Dear Pyotr, this is the first part of my letter.");
-    await status;
+    await chooseTyped(user, "en");
+    await typePart(user, "en", "Dear Pyotr, this is the first part of my letter.");
 
     // Let the draft go stale (the only fixed wait: time passing is the condition).
     await new Promise((resolve) => setTimeout(resolve, 1700));

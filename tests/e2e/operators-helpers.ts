@@ -31,6 +31,15 @@ export async function startOperatorsWorld(env: Record<string, string> = {}): Pro
 }
 
 /** A writer who has started the bot (so the bot may message them). */
+/** A new user made an operator by the administrator, the way it is done: /operators add in the group. */
+export async function addOperatorUser(w: OperatorsWorld): Promise<FakeUser> {
+  const user = w.t.user({ languageCode: "ru" });
+  const added = w.group.waitForMessage(`Готово: ${user.id} теперь оператор`, { timeoutMs: 10_000 });
+  await w.group.sendText(w.admin, `/operators add ${user.id}`);
+  await added;
+  return user;
+}
+
 export async function startedWriter(t: TestApp, language: "ru" | "en"): Promise<{ user: FakeUser; writerId: number }> {
   const user = t.user({ languageCode: language });
   const welcome = user.waitForMessage(undefined, { timeoutMs: 10_000 });

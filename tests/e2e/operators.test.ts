@@ -8,7 +8,7 @@ import { startTestApp } from "../helpers/app.js";
 import { getStats } from "../../src/db/repositories/stats.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { collapse, embeddedTrueTypeFonts, readPdf } from "../media/read-pdf.js";
-import { createLetter, postCard, startedWriter, startOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
+import { addOperatorUser, createLetter, postCard, startedWriter, startOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
 
 let w: OperatorsWorld;
 beforeAll(async () => {
@@ -100,10 +100,7 @@ describe("moderation, printing and posting", () => {
 
   it("two operators pressing Approve at once make one decision; the other is told who decided", async () => {
     const { t, group, admin } = w;
-    const second = t.user({ languageCode: "ru" });
-    const added = group.waitForMessage(`Готово: ${second.id} теперь оператор`, { timeoutMs: 10_000 });
-    await group.sendText(admin, `/operators add ${second.id}`);
-    await added;
+    const second = await addOperatorUser(w);
     const { writerId } = await startedWriter(t, "ru");
     const letter = await createLetter(t, writerId);
     const card = await postCard(w, letter);
@@ -268,10 +265,7 @@ describe("without an operators' chat", () => {
 describe("roles", () => {
   it("a removed operator's next press is refused; non-admins cannot use /operators; strangers cannot /batch", async () => {
     const { t, group, admin } = w;
-    const op = t.user({ languageCode: "ru" });
-    const added = group.waitForMessage(`Готово: ${op.id} теперь оператор`, { timeoutMs: 10_000 });
-    await group.sendText(admin, `/operators add ${op.id}`);
-    await added;
+    const op = await addOperatorUser(w);
 
     // An operator (not admin) cannot manage operators, in the group or privately.
     const refusedInGroup = group.waitForMessage(REFUSAL_RU, { timeoutMs: 10_000 });

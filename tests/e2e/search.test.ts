@@ -9,6 +9,7 @@ import type { FakeMessage, FakeUser } from "../../src/fake-telegram/index.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { createIsolatedDatabase, type IsolatedDatabase } from "../helpers/db.js";
 import { prisonerRecord } from "../helpers/prisoner-records.js";
+import { chooseTyped, pressSend, typePart } from "./letter-helpers.js";
 
 const WAIT = { timeoutMs: 10_000 } as const;
 const EDIT = { timeoutMs: 10_000, includeEdits: true } as const;
@@ -280,21 +281,15 @@ describe("writing to someone specific", () => {
     const chooser = user.waitForMessage("Как вы хотите его написать?", WAIT);
     await user.pressButton("✍️ Написать письмо");
     expect((await chooser).text).toContain("Шишкина Мария Ивановна");
-    const prompt = user.waitForMessage("Напишите письмо.", WAIT);
-    await user.pressButton("⌨️ Набрать здесь");
-    await prompt;
-    const status = user.waitForMessage("Сейчас в письме", WAIT);
-    await user.sendText("Здравствуйте, Мария! Меня зовут Ольга, я живу в Тбилиси и очень люблю печь хлеб по выходным. А что любите вы?");
-    await status;
+    await chooseTyped(user, "ru");
+    await typePart(user, "ru", "Здравствуйте, Мария! Меня зовут Ольга, я живу в Тбилиси и очень люблю печь хлеб по выходным. А что любите вы?");
     const signature = user.waitForMessage("Как подписать ваше письмо?", WAIT);
     await user.pressButton("✅ Готово");
     await signature;
     const summary = user.waitForMessage("Проверьте письмо перед отправкой", WAIT);
     await user.sendText("Ольга");
     await summary;
-    const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
-    await user.pressButton("📨 Отправить");
-    await sent;
+    await pressSend(user, "ru");
     const letter = await t.app.prisma.letter.findFirstOrThrow({ where: { writerId: writer.id } });
     expect(letter).toMatchObject({ specificRequestId: request.id, prisonerId: null, status: "submitted" });
 

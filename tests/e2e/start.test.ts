@@ -1,28 +1,19 @@
 import { Writable } from "node:stream";
 import { Composer, InlineKeyboard } from "grammy";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionKey } from "../../src/bot/index.js";
 import type { BotContext } from "../../src/bot/context.js";
 import type { ConversationModule } from "../../src/bot/conversations/index.js";
 import { findWriterByTelegramId } from "../../src/db/repositories/writers.js";
 import { createLogger } from "../../src/logger.js";
-import { startTestApp, type TestApp } from "../helpers/app.js";
+import { startTestAppPerTest } from "../helpers/app.js";
 
 const RU_WELCOME = "Здравствуйте! Это Lifeline.";
 const EN_WELCOME = "Hello! This is Lifeline.";
 const RU_ERROR = "Простите, у нас что-то пошло не так.";
 const EN_ERROR = "Sorry, something went wrong on our side.";
 
-let running: TestApp[] = [];
-async function start(opts: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
-  const t = await startTestApp(opts);
-  running.push(t);
-  return t;
-}
-afterEach(async () => {
-  await Promise.all(running.map((t) => t.stop()));
-  running = [];
-});
+const start = startTestAppPerTest();
 
 function buttonTexts(message: { inlineKeyboard: { text: string }[][] }): string[] {
   return message.inlineKeyboard.flat().map((b) => b.text);

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { afterEach } from "vitest";
 import { startApp, type App, type AppRole, type StartAppOptions } from "../../src/app.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { startFakeTelegram, type FakeTelegram, type FakeUser, type FakeUserOptions } from "../../src/fake-telegram/index.js";
@@ -147,4 +148,21 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     },
   };
   return handle;
+}
+
+/**
+ * For test files that start a fresh app per test: returns a `start` that starts one (options over
+ * `defaults`) and registers an afterEach that stops every app it started.
+ */
+export function startTestAppPerTest(defaults: TestAppOptions = {}): (opts?: TestAppOptions) => Promise<TestApp> {
+  let running: TestApp[] = [];
+  afterEach(async () => {
+    await Promise.all(running.map((t) => t.stop()));
+    running = [];
+  });
+  return async (opts = {}) => {
+    const t = await startTestApp({ ...defaults, ...opts });
+    running.push(t);
+    return t;
+  };
 }

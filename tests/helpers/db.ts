@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { createPrisma } from "../../src/db/client.js";
 import { dropDatabase, withDatabase } from "../../src/db/migrate.js";
@@ -48,4 +48,33 @@ export async function createIsolatedDatabase(): Promise<IsolatedDatabase> {
   }
   const url = withDatabase(template, name);
   return { url, drop: () => dropDatabase(url) };
+}
+
+/**
+ * An isolated database and a Prisma client on it for the surrounding describe (or file): created in beforeAll,
+ * disconnected and dropped in afterAll. Read `url` and `prisma` inside hooks and tests only.
+ */
+export function isolatedDatabaseForSuite(opts: { max?: number } = {}): { readonly url: string; readonly prisma: PrismaClient } {
+  let db: IsolatedDatabase | undefined;
+  let prisma: PrismaClient | undefined;
+  beforeAll(async () => {
+    db = await createIsolatedDatabase();
+    prisma = createPrisma(db.url, opts);
+  });
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await db?.drop();
+  });
+  const ready = () => {
+    if (!db || !prisma) throw new Error("the isolated database exists only inside hooks and tests");
+    return { db, prisma };
+  };
+  return {
+    get url() {
+      return ready().db.url;
+    },
+    get prisma() {
+      return ready().prisma;
+    },
+  };
 }

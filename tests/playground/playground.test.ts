@@ -199,7 +199,11 @@ describe.skipIf(!HAS_CHROMIUM)(`the playground in headless Chromium (${CHROMIUM}
     const reply = await botMessage(writer, `Вам ответ! ${personName}`);
     const photo = reply.locator("img.photo");
     await photo.waitFor(WAIT);
-    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(600);
+    await expect.poll(() => photo.evaluate((img) => {
+      // Runs in the page: the element is an <img>.
+      const image = img as unknown as { complete: boolean; naturalWidth: number };
+      return image.complete && image.naturalWidth;
+    }), { timeout: 10_000 }).toBe(600);
     await botMessage(writer, "Страница 1 из 1");
     await reply.getByRole("button", { name: "✍️ Написать в ответ" }).waitFor(WAIT);
     await snap("reply-delivered");

@@ -87,7 +87,10 @@ export const specificRequestConversation: ConversationModule = {
       });
       if (requestId === null) return;
       await ctx.reply(ctx.t("specific-saved", { id: String(requestId) }), {
-        reply_markup: new InlineKeyboard().text(ctx.t("specific-write-letter"), SEARCH_CB.specificWrite(requestId)),
+        reply_markup: new InlineKeyboard()
+          .text(ctx.t("specific-write-letter"), SEARCH_CB.specificWrite(requestId))
+          .row()
+          .text(ctx.t("requests-button"), SEARCH_CB.requests),
       });
     },
 };

@@ -21,6 +21,7 @@ import { myLettersFeature } from "./my-letters.js";
 import { operatorsFeature } from "./operators.js";
 import { repliesFeature } from "./replies.js";
 import { privacyFeature } from "./privacy.js";
+import { requestsFeature } from "./requests.js";
 
 /** A feature: one Composer built from the shared dependencies. */
 export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
@@ -35,6 +36,8 @@ export const features: Feature[] = [
   moderationFeature,
   batchesFeature,
   repliesFeature,
+  // /requests in both kinds of chat, and operators' replies with an external id.
+  requestsFeature,
   // Ends "the next message is a name to search for" when the writer leaves the search screen.
   searchModeFeature,
   // Before start: it takes /start p_<id> (a shared card) and passes any other /start on.

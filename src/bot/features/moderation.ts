@@ -15,17 +15,13 @@ import {
   type DecisionInfo,
   type Translate,
 } from "../views/moderation-card.js";
+import { codeInText } from "../../replies/intake.js";
 import { actingOperator, isOperatorsChat, requireOperator } from "./operators.js";
 
 /** Long enough for a translated letter of the maximum length, short enough for one card reply. */
 export const TRANSLATION_MAX_CHARS = 4000;
 
-const LETTER_CODE_IN_TEXT = /\bL-[2-9A-HJ-NP-Z]{4,6}\b/;
-
-/** The letter code a card message (or a reply's caption) names, if any. */
-export function codeInText(text: string | undefined): string | undefined {
-  return text ? LETTER_CODE_IN_TEXT.exec(text.toUpperCase())?.[0] : undefined;
-}
+export { codeInText } from "../../replies/intake.js";
 
 function isNotModified(err: unknown): boolean {
   return err instanceof GrammyError && err.error_code === 400 && /not modified/i.test(err.description);

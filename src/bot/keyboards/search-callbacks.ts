@@ -25,6 +25,8 @@ export const SEARCH_CB = {
   query: (queryId: string, page: number) => `s:q:${queryId}:${page}`,
   /** Write the letter of a saved specific-person request. */
   specificWrite: (requestId: number) => `s:srw:${requestId}`,
+  /** The writer's list of their specific-person requests. */
+  requests: "s:srl",
 } as const;
 
 export const SEARCH_CB_PATTERNS = {

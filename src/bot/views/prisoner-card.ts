@@ -6,7 +6,7 @@ import { InlineKeyboard } from "grammy";
 import type { Prisoner } from "../../db/repositories/prisoners.js";
 import { hasAlarmingCharges } from "../../domain/charges.js";
 import { INTEREST_KEYS, type InterestKey } from "../../domain/interests.js";
-import { transliterate } from "../../domain/names.js";
+import { transliterate, type PersonNameField } from "../../domain/names.js";
 import type { Locale } from "../i18n.js";
 import type { Translate } from "../keyboards/main-menu.js";
 
@@ -42,13 +42,8 @@ export function escapeHtml(value: string): string {
 /** The card needs these fields only (so search results and joined rows can be passed as they are). */
 export type CardPrisoner = Pick<
   Prisoner,
+  | PersonNameField
   | "id"
-  | "lastName"
-  | "firstName"
-  | "patronymic"
-  | "lastNameLatin"
-  | "firstNameLatin"
-  | "patronymicLatin"
   | "birthDate"
   | "region"
   | "regionEn"

@@ -1,9 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { Redis } from "ioredis";
 import { createPrisma } from "../../db/client.js";
 import { applyPrisonerImport, type ImportNotice, type PrisonerImportOutcome } from "../../db/repositories/prisoner-import.js";
 import { parsePrisonerFile } from "../../domain/prisoner-import.js";
-import { createQueues, type NotifyPayload } from "../../queues/index.js";
+import { createQueues, type ImportReportPayload, type LetterImportAction, type NotifyPayload } from "../../queues/index.js";
 import { SEARCH_CB } from "../../bot/keyboards/search-callbacks.js";
 
 const USAGE = "Usage: npm run cli -- prisoners import <file.csv|file.json> [--dry-run]";
@@ -34,6 +35,25 @@ export function importNoticePayload(notice: ImportNotice): NotifyPayload {
   };
 }
 
+const LETTER_ACTION_TEXT: Record<LetterImportAction, string> = {
+  held: "hold",
+  "held-from-open-batch": "take out of the open batch and hold",
+  "held-printed": "hold (already printed: pull it from the batch)",
+  "new-address": "print with the new address",
+  rerendered: "render again with the new address",
+  reprint: "reprint with the new address",
+};
+
+/** The operators' summary job of a real import with releases, transfers or people becoming unreachable. */
+export function importReportPayload(outcome: PrisonerImportOutcome, importId: string): ImportReportPayload | null {
+  const count = (event: string) => outcome.changes.filter((c) => c.event === event).length;
+  const released = count("released");
+  const transferred = count("transferred");
+  const unreachable = count("unreachable");
+  if (released + transferred + unreachable === 0) return null;
+  return { importId, released, transferred, unreachable, letters: outcome.letters.map((l) => ({ letterId: l.letterId, action: l.action })) };
+}
+
 function describeOutcome(outcome: PrisonerImportOutcome): string[] {
   const lines: string[] = [];
   for (const change of outcome.changes) {
@@ -41,6 +61,9 @@ function describeOutcome(outcome: PrisonerImportOutcome): string[] {
     const fields = change.changedFields.length > 0 ? ` (${change.changedFields.join(", ")})` : "";
     const event = change.event ? ` — ${change.event}` : "";
     lines.push(`  ${outcome.dryRun ? "would " : ""}${what} ${change.externalId}${fields}${event}`);
+  }
+  for (const letter of outcome.letters) {
+    lines.push(`  ${outcome.dryRun ? "would " : ""}${LETTER_ACTION_TEXT[letter.action]}: letter ${letter.code}${letter.batchId !== null ? ` (batch ${letter.batchId})` : ""}`);
   }
   const count = (event: string) => outcome.changes.filter((c) => c.event === event).length;
   lines.push(
@@ -96,10 +119,12 @@ export async function prisonersCommand(args: string[], databaseUrl: string): Pro
   try {
     const outcome = await applyPrisonerImport(prisma, parsed.rows.map((r) => r.record), { dryRun });
     for (const line of describeOutcome(outcome)) console.log(line);
-    if (redis && outcome.notices.length > 0) {
+    const report = importReportPayload(outcome, randomUUID());
+    if (redis && (outcome.notices.length > 0 || report)) {
       const queues = createQueues(redis, process.env.REDIS_PREFIX ?? "lifeline");
       try {
         for (const notice of outcome.notices) await queues.notify(importNoticePayload(notice));
+        if (report) await queues.importReport(report);
       } finally {
         await queues.close();
       }

@@ -2,8 +2,11 @@ import type { PrismaClient, Prisma } from "../../generated/prisma/client.js";
 import type { Db } from "../client.js";
 import { incrementCounter } from "./stats.js";
 
-/** Serialises "find or create the open batch" and closing it, so there is only ever one open batch. */
-async function lockBatches(tx: Prisma.TransactionClient): Promise<void> {
+/**
+ * Serialises "find or create the open batch" and closing it, so there is only ever one open batch.
+ * A prisoner import takes it too: a batch never closes halfway through an import's changes.
+ */
+export async function lockBatches(tx: Prisma.TransactionClient): Promise<void> {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('lifeline:print-batch'))`;
 }
 
@@ -56,7 +59,8 @@ export function closeOpenBatch(prisma: PrismaClient, now: Date = new Date()): Pr
 export function loadBatch(db: Db, batchId: number) {
   return db.printBatch.findUnique({
     where: { id: batchId },
-    include: { letters: { include: printInclude, orderBy: { id: "asc" } } },
+    // A held letter (recipient released or unreachable) never goes out with its batch.
+    include: { letters: { where: { status: { not: "held" } }, include: printInclude, orderBy: { id: "asc" } } },
   });
 }
 

@@ -61,7 +61,8 @@ export async function decideLetter(
 /** The last decision event (who and when), for re-drawing a decided card. */
 export function lastDecision(db: Db, letterId: number) {
   return db.letterStatusEvent.findFirst({
-    where: { letterId, status: { in: ["approved", "needs_changes", "rejected"] } },
+    // "held" too: the system's hold (recipient released or unreachable) is the card's last word.
+    where: { letterId, status: { in: ["approved", "needs_changes", "rejected", "held"] } },
     orderBy: [{ at: "desc" }, { id: "desc" }],
   });
 }

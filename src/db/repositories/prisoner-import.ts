@@ -1,15 +1,18 @@
 // Applying a validated prisoner list: upsert, then the consequences of releases, transfers and
 // people becoming unreachable (their assignments end; writers with open assignments or letters
-// in flight are collected to be told). All in one transaction.
-import type { PrismaClient } from "../../generated/prisma/client.js";
+// in flight are collected to be told; letters to people who can no longer receive them are held).
+// All in one transaction.
+import type { Prisma, PrismaClient } from "../../generated/prisma/client.js";
 import { endsAssignments, prisonerEventOf, type PrisonerEvent } from "../../domain/prisoner-import.js";
 import type { CannotReceiveReasonKey, PrisonerInput } from "../../domain/prisoner-record.js";
-import type { Db } from "../client.js";
+import type { LetterImportAction } from "../../queues/import-report.js";
 import { releaseAssignmentsForPrisoner } from "./assignments.js";
+import { lockBatches } from "./batches.js";
+import { HOLDABLE_STATUSES, holdLetters, holdReasonFor, type HoldReason } from "./letter-holds.js";
 import { upsertPrisoners, type PrisonerDataField } from "./prisoners.js";
 
 /** Letters that have left the writer but not yet the organisation (a transfer or release concerns them). */
-export const IN_FLIGHT_STATUSES = ["submitted", "approved", "printed"] as const;
+export const IN_FLIGHT_STATUSES = HOLDABLE_STATUSES;
 
 /** One writer to tell about one event (ids and codes only, like a job payload). */
 export interface ImportNotice {
@@ -43,7 +46,19 @@ export interface PrisonerImportOutcome {
   /** Assignments ended because their person cannot receive letters any more. */
   releasedAssignments: number;
   notices: ImportNotice[];
+  /** Letters in flight to the people concerned, and what the import did to each. */
+  letters: AffectedLetter[];
   dryRun: boolean;
+}
+
+/** A letter in flight to a released, unreachable or transferred person (ids and code only). */
+export interface AffectedLetter {
+  letterId: number;
+  code: string;
+  prisonerId: number;
+  action: LetterImportAction;
+  /** The print batch it is in (before the import took it out, for held-from-open-batch). */
+  batchId: number | null;
 }
 
 class DryRunRollback extends Error {
@@ -52,30 +67,70 @@ class DryRunRollback extends Error {
   }
 }
 
-async function consequences(tx: Db, change: ImportChange, changedAt: Date, reason: CannotReceiveReasonKey | null, now: Date) {
+/**
+ * What the events mean, in the import's transaction: assignments of people who can no longer
+ * receive letters end; their letters in flight are held (taken out of the open batch if printed
+ * into it); transferred people's letters go to the new address (the batch PDF is rendered from
+ * the current address when the batch closes; letters printed in a closed batch need a reprint).
+ * The print-batch lock is held so a batch cannot close halfway through.
+ */
+async function consequences(tx: Prisma.TransactionClient, changes: readonly ImportChange[], stamps: Map<number, { changedAt: Date; reason: CannotReceiveReasonKey | null }>, now: Date) {
   const notices: ImportNotice[] = [];
-  const event = change.event;
-  if (!event) return { notices, releasedAssignments: 0 };
-  const base = { event, prisonerId: change.prisonerId, reason, changedAt };
+  const letters: AffectedLetter[] = [];
   let releasedAssignments = 0;
-  if (endsAssignments(event)) {
-    const released = await releaseAssignmentsForPrisoner(tx, change.prisonerId, now);
-    releasedAssignments = released.length;
-    for (const a of released) notices.push({ ...base, writerId: a.writerId, assignmentId: a.assignmentId });
-  } else {
-    const open = await tx.assignment.findMany({
-      where: { prisonerId: change.prisonerId, status: "active", expiresAt: { gt: now } },
-      select: { id: true, writerId: true },
-    });
-    for (const a of open) notices.push({ ...base, writerId: a.writerId, assignmentId: a.id });
+  const eventful = changes.filter((c): c is ImportChange & { event: PrisonerEvent } => c.event !== null);
+  if (eventful.length === 0) return { notices, letters, releasedAssignments };
+  await lockBatches(tx);
+  const eventOf = new Map(eventful.map((c) => [c.prisonerId, c.event]));
+  const base = (prisonerId: number) => {
+    const stamp = stamps.get(prisonerId)!;
+    return { event: eventOf.get(prisonerId)!, prisonerId, reason: stamp.reason, changedAt: stamp.changedAt };
+  };
+
+  for (const change of eventful) {
+    if (endsAssignments(change.event)) {
+      const released = await releaseAssignmentsForPrisoner(tx, change.prisonerId, now);
+      releasedAssignments += released.length;
+      for (const a of released) notices.push({ ...base(change.prisonerId), writerId: a.writerId, assignmentId: a.assignmentId });
+    }
   }
-  const letters = await tx.letter.findMany({
-    where: { prisonerId: change.prisonerId, status: { in: [...IN_FLIGHT_STATUSES] } },
-    select: { id: true, code: true, writerId: true },
+  const moved = eventful.filter((c) => !endsAssignments(c.event)).map((c) => c.prisonerId);
+  if (moved.length > 0) {
+    const open = await tx.assignment.findMany({
+      where: { prisonerId: { in: moved }, status: "active", expiresAt: { gt: now } },
+      select: { id: true, writerId: true, prisonerId: true },
+      orderBy: { id: "asc" },
+    });
+    for (const a of open) notices.push({ ...base(a.prisonerId), writerId: a.writerId, assignmentId: a.id });
+  }
+
+  const inFlight = await tx.letter.findMany({
+    where: { prisonerId: { in: [...eventOf.keys()] }, status: { in: [...IN_FLIGHT_STATUSES] } },
+    select: { id: true, code: true, writerId: true, prisonerId: true, status: true, batchId: true, batch: { select: { status: true } } },
     orderBy: { id: "asc" },
   });
-  for (const l of letters) notices.push({ ...base, writerId: l.writerId, letterId: l.id, letterCode: l.code });
-  return { notices, releasedAssignments };
+  // Letters to hold, grouped by what the hold does: reason, and whether they leave the open batch.
+  const holds = new Map<string, { reason: HoldReason; leaveBatch: boolean; ids: number[] }>();
+  for (const l of inFlight) {
+    const prisonerId = l.prisonerId!;
+    const event = eventOf.get(prisonerId)!;
+    const inOpenBatch = l.status === "printed" && l.batch?.status === "open";
+    let action: LetterImportAction;
+    if (endsAssignments(event)) {
+      action = l.status !== "printed" ? "held" : inOpenBatch ? "held-from-open-batch" : "held-printed";
+      const reason = holdReasonFor(stamps.get(prisonerId)!.reason);
+      const key = `${reason}:${inOpenBatch}`;
+      const group = holds.get(key) ?? { reason, leaveBatch: inOpenBatch, ids: [] };
+      group.ids.push(l.id);
+      holds.set(key, group);
+    } else {
+      action = l.status !== "printed" ? "new-address" : inOpenBatch ? "rerendered" : "reprint";
+    }
+    letters.push({ letterId: l.id, code: l.code, prisonerId, action, batchId: l.batchId });
+    notices.push({ ...base(prisonerId), writerId: l.writerId, letterId: l.id, letterCode: l.code });
+  }
+  for (const group of holds.values()) await holdLetters(tx, { letterIds: group.ids, reason: group.reason, leaveBatch: group.leaveBatch, now });
+  return { notices, letters, releasedAssignments };
 }
 
 /**
@@ -101,22 +156,25 @@ export async function applyPrisonerImport(
           changes: [],
           releasedAssignments: 0,
           notices: [],
+          letters: [],
           dryRun,
         };
+        const stamps = new Map<number, { changedAt: Date; reason: CannotReceiveReasonKey | null }>();
         for (const change of result.changes) {
           const event = change.kind === "updated" ? prisonerEventOf(change.previous, change.prisoner) : null;
-          const entry: ImportChange = {
+          outcome.changes.push({
             kind: change.kind,
             externalId: change.externalId,
             prisonerId: change.prisoner.id,
             changedFields: change.kind === "updated" ? change.changedFields : [],
             event,
-          };
-          outcome.changes.push(entry);
-          const c = await consequences(tx, entry, change.prisoner.updatedAt, change.prisoner.cannotReceiveReason, now);
-          outcome.releasedAssignments += c.releasedAssignments;
-          outcome.notices.push(...c.notices);
+          });
+          if (event) stamps.set(change.prisoner.id, { changedAt: change.prisoner.updatedAt, reason: change.prisoner.cannotReceiveReason });
         }
+        const c = await consequences(tx, outcome.changes, stamps, now);
+        outcome.releasedAssignments = c.releasedAssignments;
+        outcome.notices = c.notices;
+        outcome.letters = c.letters;
         if (dryRun) throw new DryRunRollback(outcome);
         return outcome;
       },

@@ -1,4 +1,5 @@
-import type { PrismaClient, Prisma, ReplyDeliveryState } from "../../generated/prisma/client.js";
+import { Prisma } from "../../generated/prisma/client.js";
+import type { PrismaClient, ReplyDeliveryState } from "../../generated/prisma/client.js";
 import type { Db } from "../client.js";
 import { incrementCounter } from "./stats.js";
 
@@ -12,28 +13,46 @@ export interface NewReplyPage {
 
 /**
  * Stores a scanned reply with its pages, moves the letter to "replied" (first reply only) with a
- * status event, and counts it, in one transaction.
+ * status event, and counts it, in one transaction. With a `sourceKey` (where the scan came from)
+ * a second call for the same source returns the stored reply (created: false) and changes nothing.
  */
-export function createReply(
+export async function createReply(
   prisma: PrismaClient,
-  input: { letterId: number; operatorId: number; pages: NewReplyPage[]; now?: Date },
-): Promise<{ replyId: number; writerId: number }> {
+  input: { letterId: number; operatorId: number; pages: NewReplyPage[]; sourceKey?: string; now?: Date },
+): Promise<{ replyId: number; writerId: number; created: boolean }> {
   const now = input.now ?? new Date();
-  return prisma.$transaction(async (tx) => {
-    const reply = await tx.reply.create({
-      data: {
-        letterId: input.letterId,
-        operatorId: input.operatorId,
-        receivedAt: now,
-        pages: { create: input.pages.map((page, index) => ({ index, storagePath: page.storagePath, mimeType: page.mimeType, width: page.width ?? null, height: page.height ?? null, sha256: page.sha256 })) },
-      },
+  const existing = async () => {
+    if (input.sourceKey === undefined) return null;
+    const reply = await prisma.reply.findUnique({ where: { sourceKey: input.sourceKey }, select: { id: true, letter: { select: { writerId: true } } } });
+    return reply ? { replyId: reply.id, writerId: reply.letter.writerId, created: false } : null;
+  };
+  const found = await existing();
+  if (found) return found;
+  try {
+    return await prisma.$transaction(async (tx) => {
+      const reply = await tx.reply.create({
+        data: {
+          letterId: input.letterId,
+          operatorId: input.operatorId,
+          receivedAt: now,
+          sourceKey: input.sourceKey ?? null,
+          pages: { create: input.pages.map((page, index) => ({ index, storagePath: page.storagePath, mimeType: page.mimeType, width: page.width ?? null, height: page.height ?? null, sha256: page.sha256 })) },
+        },
+      });
+      const moved = await tx.letter.updateMany({ where: { id: input.letterId, status: "posted" }, data: { status: "replied", statusChangedAt: now } });
+      if (moved.count > 0) await tx.letterStatusEvent.create({ data: { letterId: input.letterId, status: "replied", operatorId: input.operatorId, at: now } });
+      await incrementCounter(tx, "replies_received");
+      const letter = await tx.letter.findUniqueOrThrow({ where: { id: input.letterId }, select: { writerId: true } });
+      return { replyId: reply.id, writerId: letter.writerId, created: true };
     });
-    const moved = await tx.letter.updateMany({ where: { id: input.letterId, status: "posted" }, data: { status: "replied", statusChangedAt: now } });
-    if (moved.count > 0) await tx.letterStatusEvent.create({ data: { letterId: input.letterId, status: "replied", operatorId: input.operatorId, at: now } });
-    await incrementCounter(tx, "replies_received");
-    const letter = await tx.letter.findUniqueOrThrow({ where: { id: input.letterId }, select: { writerId: true } });
-    return { replyId: reply.id, writerId: letter.writerId };
-  });
+  } catch (err) {
+    // A concurrent run for the same source won the unique key.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+      const winner = await existing();
+      if (winner) return winner;
+    }
+    throw err;
+  }
 }
 
 const deliveryInclude = {
@@ -73,4 +92,16 @@ export function findReplyById(db: Db, replyId: number) {
 export async function codesAwaitingReplies(db: Db): Promise<string[]> {
   const rows = await db.letter.findMany({ where: { status: { in: ["posted", "replied"] } }, select: { code: true }, orderBy: { id: "desc" }, take: 20_000 });
   return rows.map((row) => row.code);
+}
+
+/**
+ * Replies to this writer's letters that were kept because the writer had blocked the bot, with
+ * their delivery attempts so far (which make a fresh job id for the new delivery).
+ */
+export function blockedRepliesOfWriter(db: Db, writerId: number): Promise<{ id: number; deliveryAttempts: number }[]> {
+  return db.reply.findMany({
+    where: { deliveryState: "blocked", letter: { writerId } },
+    orderBy: { id: "asc" },
+    select: { id: true, deliveryAttempts: true },
+  });
 }

@@ -1,26 +1,25 @@
 // Finding prisoners: by name (pg_trgm on prisoners.search_name, tolerant of typos and of Latin vs
 // Cyrillic spelling) and by facet (interest, views or group, profession, region).
 import { Prisma } from "../../generated/prisma/client.js";
-import { normalizeName } from "../../domain/names.js";
+import { normalizeName, type PersonNameField } from "../../domain/names.js";
+import type { PrisonerInput } from "../../domain/prisoner-record.js";
 import type { Db } from "../client.js";
 
-/** What a short result card shows. */
-export interface PrisonerSummary {
+/** What a short result card shows: the record's own fields (names in both spellings), plus these. */
+export interface PrisonerSummary
+  extends Pick<
+    PrisonerInput,
+    | PersonNameField
+    | "externalId"
+    | "region"
+    | "regionEn"
+    | "professionRu"
+    | "professionEn"
+    | "canReceiveLetters"
+    | "cannotReceiveReason"
+  > {
   id: number;
-  externalId: string;
-  lastName: string;
-  firstName: string;
-  patronymic: string | null;
-  lastNameLatin: string;
-  firstNameLatin: string;
-  patronymicLatin: string | null;
   birthYear: number;
-  region: string;
-  regionEn: string | null;
-  professionRu: string | null;
-  professionEn: string | null;
-  canReceiveLetters: boolean;
-  cannotReceiveReason: string | null;
   lettersCount: number;
 }
 

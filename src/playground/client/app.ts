@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // The playground page: chats drawn from /api, kept live over Server-Sent Events. Every piece of
 // text from the bot goes into the page as text nodes (never as HTML), formatted from its entities.
 import type {

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "LetterStatus" ADD VALUE 'held';
