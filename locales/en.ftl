@@ -39,6 +39,10 @@ help-text =
     Commands:
     /start — main menu
     /write — write a letter
+    /search — find a person
+    /letters — my letters and replies
+    /requests — my requests to write to someone specific
+    /stats — what we have done together
     /guide — how to write a letter
     /settings — settings
     /language — change the language
@@ -46,7 +50,7 @@ help-text =
     /cancel — stop what you are doing
     /help — this help
 
-    We keep only what is needed: your Telegram id, your language and the name you sign with.
+    We keep only what is needed: your Telegram id, your language, the name you sign with and the interests you choose.
 
 # --- settings ---
 settings-title = Settings. What would you like to change?

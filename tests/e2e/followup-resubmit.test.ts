@@ -44,10 +44,12 @@ describe("fix and send again", () => {
     await user.pressButton("✅ Done");
     await summary;
     const sent = user.waitForMessage(/L-[2-9A-HJ-NP-Z]{4}/, WAIT);
+    // The card may reach the group before the writer's confirmation is read: look from here on.
+    const groupBefore = group.lastMessage()?.messageId ?? 0;
     await user.pressButton("📨 Send");
     const code = /L-[2-9A-HJ-NP-Z]{4}/.exec((await sent).text ?? "")?.[0] ?? "";
     const letter = await prisma.letter.findUniqueOrThrow({ where: { code } });
-    const firstCard = await group.waitForMessage((m) => (m.text ?? "").includes(`Письмо ${code}`), WAIT);
+    const firstCard = await group.waitForMessage((m) => (m.text ?? "").includes(`Письмо ${code}`), { ...WAIT, afterMessageId: groupBefore });
     expect(firstCard.text).not.toContain("версия");
     const lettersCount = (await prisma.prisoner.findUniqueOrThrow({ where: { id: f.prisonerId } })).lettersCount;
     expect(lettersCount).toBe(1);

@@ -32,7 +32,7 @@ describe("moderation, printing and posting", () => {
     expect(card.text).toContain("Кому: Карточкин Пётр Петрович, ФКУ ИК-28");
     expect(card.text).toContain("Язык: ru");
     // The letter text follows the card, escaped (its "<снова>" would break HTML otherwise).
-    const body = await group.waitForMessage((m) => (m.text ?? "").includes("Мастера и Маргариту"), { timeoutMs: 10_000 });
+    const body = await group.waitForMessage((m) => (m.text ?? "").includes("Мастера и Маргариту"), { timeoutMs: 10_000, afterMessageId: card.messageId });
     expect(body.text).toContain("<снова>");
     expect(body.replyToMessageId).toBe(card.messageId);
 
