@@ -741,7 +741,7 @@ letters-history-reason = reason: { $reasonText }
 letters-open-reply = 📬 Reply { $n } of { $date }
 letters-reply-page = Reply to letter { $code }, page { $page } of { $total }.
 
-# --- followup ---
+# --- resubmission and late replies ---
 letter-resubmit-unavailable = This letter is no longer waiting for changes: it has already been sent again, or a decision has been made. You can see its status in “My letters”.
 letter-resubmit-intro =
     ✏️ Fixing letter { $code } to { $recipient }.
@@ -838,7 +838,7 @@ playground-attach = Attach photos or a file
 playground-commands = Commands
 playground-send = Send
 
-# --- import2 ---
+# --- held letters and requests ---
 letters-status-held = ⏸ Your letter { $code } is on hold: { $reason ->
     [recipient-released] its recipient has been released
    *[recipient-unreachable] we can no longer pass letters on to its recipient

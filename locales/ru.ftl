@@ -765,7 +765,7 @@ letters-history-reason = причина: { $reasonText }
 letters-open-reply = 📬 Ответ { $n } от { $date }
 letters-reply-page = Ответ на письмо { $code }, страница { $page } из { $total }.
 
-# --- followup ---
+# --- resubmission and late replies ---
 letter-resubmit-unavailable = Это письмо уже не ждёт исправлений: его отправили повторно или по нему уже есть решение. Его статус можно посмотреть в разделе «Мои письма».
 letter-resubmit-intro =
     ✏️ Исправляем письмо { $code }. Получатель: { $recipient }.
@@ -864,7 +864,7 @@ playground-attach = Прикрепить фото или файл
 playground-commands = Команды
 playground-send = Отправить
 
-# --- import2 ---
+# --- held letters and requests ---
 letters-status-held = ⏸ Ваше письмо { $code } задержано: { $reason ->
     [recipient-released] его получатель вышел на свободу
    *[recipient-unreachable] передавать письма его получателю больше нельзя

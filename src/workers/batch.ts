@@ -6,7 +6,7 @@ import { loadBatch, setBatchPdf } from "../db/repositories/batches.js";
 import { renderBatchPdf, renderEnvelopeCsv } from "../media/pdf.js";
 import type { BATCH_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
-import type { WorkerDeps } from "./deps.js";
+import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import { batchPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
 import type { JobContext, QueueHandler } from "./registry.js";
 
@@ -35,11 +35,7 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
   return {
     options: { concurrency: 1 },
     async process(data, { log, job }) {
-      const chatId = config.operatorsChatId;
-      if (chatId === undefined) {
-        log.error({ batch_id: data.batchId }, "OPERATORS_CHAT_ID is not configured: the batch cannot be delivered; the job stays retryable");
-        throw new Error("OPERATORS_CHAT_ID is not configured");
-      }
+      const chatId = operatorsChatOrThrow(config, log, "the batch", { batch_id: data.batchId });
       try {
         await deliver(data.batchId, chatId, log, job);
       } catch (err) {

@@ -18,3 +18,22 @@ export interface WorkerDeps {
   /** Producers, for handlers that enqueue follow-up jobs. */
   queues: Queues;
 }
+
+/**
+ * The operators' chat, or a thrown (retryable) error when none is configured: the job then waits in
+ * BullMQ's retries and failed list, visible to the admin, instead of being dropped. `what` names
+ * what could not be posted; `ids` are logged with it (ids only).
+ */
+export function operatorsChatOrThrow(
+  config: Config,
+  log: Pick<Logger, "error">,
+  what: string,
+  ids: Record<string, number | string>,
+): number {
+  const chatId = config.operatorsChatId;
+  if (chatId === undefined) {
+    log.error(ids, `OPERATORS_CHAT_ID is not configured: ${what} cannot be posted; the job stays retryable`);
+    throw new Error("OPERATORS_CHAT_ID is not configured");
+  }
+  return chatId;
+}

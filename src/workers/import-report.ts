@@ -5,7 +5,7 @@ import { loadLetterForPrint } from "../db/repositories/batches.js";
 import { renderLetterPdf } from "../media/pdf.js";
 import { LETTER_IMPORT_ACTIONS, type IMPORT_REPORT_QUEUE, type LetterImportAction } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
-import type { WorkerDeps } from "./deps.js";
+import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import { letterPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
 import type { QueueHandler } from "./registry.js";
 
@@ -25,11 +25,7 @@ export function importReportHandler({ prisma, api, i18n, config }: WorkerDeps): 
   return {
     options: { concurrency: 1 },
     async process(data, { log, job }) {
-      const chatId = config.operatorsChatId;
-      if (chatId === undefined) {
-        log.error({ import_id: data.importId }, "OPERATORS_CHAT_ID is not configured: the import report cannot be posted; the job stays retryable");
-        throw new Error("OPERATORS_CHAT_ID is not configured");
-      }
+      const chatId = operatorsChatOrThrow(config, log, "the import report", { import_id: data.importId });
       const done = new Set(Array.isArray(job.progress) ? job.progress.filter((x): x is string => typeof x === "string") : []);
       const step = async (name: string, work: () => Promise<unknown>): Promise<void> => {
         if (done.has(name)) return;

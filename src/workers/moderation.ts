@@ -5,7 +5,7 @@ import { loadLetterForCard } from "../db/repositories/moderation.js";
 import { createFileStorage } from "../storage/index.js";
 import type { MODERATION_QUEUE } from "../queues/index.js";
 import { cardHeader, cardKeyboard, chunkPrefix, escapeHtml, OPERATORS_LOCALE, splitText, type Translate } from "../bot/views/moderation-card.js";
-import type { WorkerDeps } from "./deps.js";
+import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
 
 /** How far earlier attempts got: the header's message id and how many content parts followed it. */
@@ -35,11 +35,7 @@ export function moderationHandler({ prisma, api, i18n, config }: WorkerDeps): Qu
   return {
     options: { concurrency: 2, limiter: { max: 25, duration: 1000 } },
     async process(data, { log, job }) {
-      const chatId = config.operatorsChatId;
-      if (chatId === undefined) {
-        log.error({ letter_id: data.letterId }, "OPERATORS_CHAT_ID is not configured: the moderation card cannot be posted; the job stays retryable");
-        throw new Error("OPERATORS_CHAT_ID is not configured");
-      }
+      const chatId = operatorsChatOrThrow(config, log, "the moderation card", { letter_id: data.letterId });
       const letter = await loadLetterForCard(prisma, data.letterId);
       if (!letter) {
         // Deleted with its writer's data: no card to post, nothing to retry.

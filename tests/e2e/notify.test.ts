@@ -120,7 +120,7 @@ describe("notify job", () => {
     const bad = await queue.add(NOTIFY_QUEUE, { writerId: "nope" } as never, { jobId: "notify-test-bad-payload" });
     expect(await finalState(bad.id!)).toBe("failed");
     expect((await job(bad.id!))?.attemptsMade).toBe(1);
-    // A writer who deleted their data: nothing to send and nothing to retry (helper "privacy").
+    // A writer who deleted their data: nothing to send and nothing to retry.
     const ghost = await t.app.queues.notify({ writerId: 2_000_000_000, key: "cancel-nothing", dedupeKey: "test-ghost" });
     expect(await finalState(ghost)).toBe("completed");
     expect((await job(ghost))?.attemptsMade).toBe(1);

@@ -8,7 +8,7 @@ import { incrementCounter } from "./stats.js";
 
 export type { Letter, LetterKind, LetterStatus };
 
-// ===== Letter creation and the writer's view (helper "letter") =====
+// ===== Letter creation and the writer's view =====
 
 export interface SubmitLetterPage {
   /** Hex SHA-256 of the processed page. */
@@ -63,6 +63,18 @@ async function existingSubmission(db: Db, idempotencyKey: string): Promise<Submi
   return { letter, created: false, pages };
 }
 
+/** The page rows of a letter: numbered from 1, each stored under the letter's own key. */
+function pageRows(letterId: number, pages: readonly SubmitLetterPage[] | undefined) {
+  return (pages ?? []).map((page, i) => ({
+    letterId,
+    index: i + 1,
+    storagePath: letterPageKey(letterId, i + 1),
+    width: page.width,
+    height: page.height,
+    sha256: page.sha256,
+  }));
+}
+
 /**
  * Creates a submitted letter in one transaction: the letter with a fresh code, its pages, the
  * "submitted" status event, the letters_written counter, the person's letter count, and the
@@ -96,14 +108,7 @@ export async function submitLetter(prisma: PrismaClient, input: SubmitLetterInpu
             createdAt: now,
           },
         });
-        const pages = (input.pages ?? []).map((page, i) => ({
-          letterId: letter.id,
-          index: i + 1,
-          storagePath: letterPageKey(letter.id, i + 1),
-          width: page.width,
-          height: page.height,
-          sha256: page.sha256,
-        }));
+        const pages = pageRows(letter.id, input.pages);
         if (pages.length > 0) await tx.letterPage.createMany({ data: pages });
         await tx.letterStatusEvent.create({ data: { letterId: letter.id, status: "submitted", at: now } });
         await incrementCounter(tx, "letters_written");
@@ -230,7 +235,7 @@ export function countLettersByWriter(db: Db, writerId: number): Promise<number> 
   return db.letter.count({ where: { writerId } });
 }
 
-// ===== Resubmission after "needs changes" (helper "followup") =====
+// ===== Resubmission after "needs changes" =====
 
 /** A letter sent back for changes, as the letter flow needs it to prefill the draft. */
 export interface ResubmissionSource {
@@ -331,14 +336,7 @@ export async function resubmitLetter(prisma: PrismaClient, input: ResubmitLetter
     if (updated.count > 0) {
       if (letter.kind === "handwritten") {
         await tx.letterPage.deleteMany({ where: { letterId: letter.id } });
-        const rows = (input.pages ?? []).map((page, i) => ({
-          letterId: letter.id,
-          index: i + 1,
-          storagePath: letterPageKey(letter.id, i + 1),
-          width: page.width,
-          height: page.height,
-          sha256: page.sha256,
-        }));
+        const rows = pageRows(letter.id, input.pages);
         if (rows.length > 0) await tx.letterPage.createMany({ data: rows });
       }
       await tx.letterStatusEvent.create({ data: { letterId: letter.id, status: "submitted", at: now } });

@@ -50,7 +50,7 @@ export function updateWriterProfile(db: Db, writerId: number, patch: WriterProfi
   return db.writer.update({ where: { id: writerId }, data: patch });
 }
 
-// ===== Deleting a writer's data (helper "privacy") =====
+// ===== Deleting a writer's data =====
 
 /** What deleteWriterData removed: ids for dropping queued jobs, paths for deleting files. */
 export interface DeletedWriterData {
