@@ -893,3 +893,7 @@ opreq-already = This request has already been handled ({ $status ->
    *[declined] declined
 }).
 opreq-missing = This request no longer exists.
+
+# --- letter idle ---
+letter-idle-closed = Your letter draft was closed because it had no activity for a day. Nothing was sent. Whenever you're ready, you can start a new letter from the menu.
+letter-idle-menu = 🏠 Main menu

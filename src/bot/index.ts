@@ -12,6 +12,7 @@ import { writerComesBack } from "./features/membership.js";
 import { createI18n, localeOf } from "./i18n.js";
 import { attachLogger, autoRetryPlugin, loadWriter, retryTransformer, writerLending } from "./middlewares.js";
 import { WriteOnChangeStorage } from "./session-storage.js";
+import { conversationKeyPrefix } from "./state-keys.js";
 
 export type { BotDeps, FeatureDeps } from "./deps.js";
 export type { BotContext, ConversationContext, BotConversation, SessionData } from "./context.js";
@@ -94,7 +95,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
       storage: {
         type: "key",
         version: CONVERSATIONS_VERSION,
-        prefix: `${config.redisPrefix}:conversation:`,
+        prefix: conversationKeyPrefix(config.redisPrefix),
         adapter: new RedisAdapter<VersionedState<ConversationData>>({ instance: redis }),
       },
       // Inside a conversation only these plugins exist: retries, logger, writer, i18n.

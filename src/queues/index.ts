@@ -27,10 +27,12 @@ export * from "./operators.js";
 import { MAINTENANCE_QUEUE, maintenancePayloadSchema } from "./maintenance.js";
 import { REPLY_ALBUM_QUEUE, replyAlbumJobId, replyAlbumPayloadSchema, type ReplyAlbumPayload } from "./reply-album.js";
 import { IMPORT_REPORT_QUEUE, importReportJobId, importReportPayloadSchema, type ImportReportPayload } from "./import-report.js";
+import { DRAFT_IDLE_QUEUE, draftIdleJobId, draftIdlePayloadSchema, type DraftIdlePayload } from "./draft-idle.js";
 
 export * from "./maintenance.js";
 export * from "./reply-album.js";
 export * from "./import-report.js";
+export * from "./draft-idle.js";
 
 /**
  * Every queue: its payload schema, shared by producers (validate before enqueue) and workers
@@ -46,6 +48,7 @@ export const queueSchemas = {
   [MAINTENANCE_QUEUE]: maintenancePayloadSchema,
   [REPLY_ALBUM_QUEUE]: replyAlbumPayloadSchema,
   [IMPORT_REPORT_QUEUE]: importReportPayloadSchema,
+  [DRAFT_IDLE_QUEUE]: draftIdlePayloadSchema,
 } as const;
 
 export type QueueName = keyof typeof queueSchemas;
@@ -88,6 +91,11 @@ export interface Queues {
   replyAlbum(payload: ReplyAlbumPayload, delayMs: number): Promise<string>;
   /** One summary of a prisoner-list import for the operators' chat (job id `import-<importId>`). */
   importReport(payload: ImportReportPayload): Promise<string>;
+  /**
+   * (Re)arms the chat's idle-draft check (job id `draft-idle-<chatId>`) to run `delayMs` from now.
+   * A job already waiting or running is left alone: it re-reads the activity and delays itself.
+   */
+  draftIdle(payload: DraftIdlePayload, delayMs: number): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -116,6 +124,7 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     [MAINTENANCE_QUEUE]: queue(MAINTENANCE_QUEUE),
     [REPLY_ALBUM_QUEUE]: queue(REPLY_ALBUM_QUEUE),
     [IMPORT_REPORT_QUEUE]: queue(IMPORT_REPORT_QUEUE),
+    [DRAFT_IDLE_QUEUE]: queue(DRAFT_IDLE_QUEUE),
   };
   let closed: Promise<void> | undefined;
   return {
@@ -181,6 +190,25 @@ export function createQueues(redis: Redis, prefix: string): Queues {
       const data = importReportPayloadSchema.parse(payload);
       const jobId = importReportJobId(data);
       const job = await byName[IMPORT_REPORT_QUEUE].add(IMPORT_REPORT_QUEUE, data, { jobId });
+      return job.id ?? jobId;
+    },
+    async draftIdle(payload, delayMs) {
+      const data = draftIdlePayloadSchema.parse(payload);
+      const jobId = draftIdleJobId(data);
+      const queue = byName[DRAFT_IDLE_QUEUE];
+      const existing = await queue.getJob(jobId);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === "delayed") {
+          // Lost races (the job just became due) are harmless: the worker compares the activity's time.
+          await existing.changeDelay(delayMs).catch(() => undefined);
+          return jobId;
+        }
+        if (state === "active" || state === "waiting" || state === "prioritized") return jobId;
+        await existing.remove();
+      }
+      // Few retries: a missed check only means the draft closes when the writer comes back instead.
+      const job = await queue.add(DRAFT_IDLE_QUEUE, data, { jobId, delay: delayMs, attempts: 3, removeOnComplete: true, removeOnFail: { count: 100 } });
       return job.id ?? jobId;
     },
     close() {

@@ -7,6 +7,7 @@ import { printHandler } from "./print.js";
 import { replyAlbumHandler } from "./reply-album.js";
 import { importReportHandler } from "./import-report.js";
 import { replyDeliveryHandler } from "./reply-delivery.js";
+import { draftIdleHandler } from "./draft-idle.js";
 
 export { startWorkers, checkRegistry, type HandlerFactories, type QueueHandler, type JobContext, type RunningWorkers } from "./registry.js";
 export type { WorkerDeps } from "./deps.js";
@@ -21,4 +22,5 @@ export const handlers: HandlerFactories = {
   maintenance: maintenanceHandler,
   "reply-album": replyAlbumHandler,
   "import-report": importReportHandler,
+  "draft-idle": draftIdleHandler,
 };

@@ -10,7 +10,7 @@ import { specificRequestConversation } from "./specific-request.js";
  * Bump when any conversation's sequence of waits changes shape: stored half-finished conversations
  * of the old shape are then dropped instead of replayed into the wrong step.
  */
-export const CONVERSATIONS_VERSION = 1;
+export const CONVERSATIONS_VERSION = 2;
 
 export interface ConversationModule {
   /** Used with ctx.conversation.enter(id); kebab-case, stable across releases. */

@@ -25,6 +25,7 @@ import {
 } from "../../domain/letter.js";
 import { precheckLetter, quoteMatches, type PrecheckWarning } from "../../domain/precheck/index.js";
 import { ImageRejectedError, MAX_IMAGE_BYTES, processLetterPage } from "../../media/photo.js";
+import { clearDraftActivity, recordDraftActivity } from "../../queues/index.js";
 import { createFileStorage, type FileStorage } from "../../storage/index.js";
 import { draftPageKey, draftPrefix } from "../../storage/keys.js";
 import type { BotContext, BotConversation, ConversationContext } from "../context.js";
@@ -45,7 +46,10 @@ export type LetterConversationArgs =
   | { resubmitLetterId: number };
 
 export interface LetterConversationOptions {
-  /** A draft left alone this long is closed when the writer comes back (default 24 h). */
+  /**
+   * A draft left alone this long is closed (default 24 h): by the `draft-idle` worker, which tells
+   * the writer, or, without workers running, when the writer comes back.
+   */
   idleTimeoutMs?: number;
 }
 
@@ -300,6 +304,25 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
       return;
     }
     const { writerId } = setup;
+    const chatId = ctx.chatId;
+    /** Records this step and pushes back the idle-draft check (state in Redis, so any process can close it). */
+    const touch = async (): Promise<void> => {
+      if (chatId === undefined) return;
+      await conversation.external(async () => {
+        try {
+          await recordDraftActivity(deps.redis, deps.config.redisPrefix, chatId, { writerId, nonce: setup.nonce, at: Date.now(), idleMs });
+          await deps.queues.draftIdle({ chatId }, idleMs);
+        } catch (err) {
+          // Only the proactive close is lost: the writer's return still closes a stale draft.
+          deps.logger.warn({ err, writer_id: writerId }, "could not arm the idle-draft check");
+        }
+      });
+    };
+    /** Sent: the pending idle check must find nothing to close. */
+    const forgetActivity = async (): Promise<void> => {
+      if (chatId !== undefined) await clearDraftActivity(deps.redis, deps.config.redisPrefix, chatId);
+    };
+    await touch();
     const scope = setup.nonce.slice(0, 8);
     const data = (action: Action): string => `${CB_PREFIX}${scope}:${action}`;
     const recipientName = (c: ConversationContext): string => (localeOf(c) === "ru" ? target.nameRu : target.nameEn);
@@ -319,6 +342,7 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
           // A command or a button press is then handled as if no letter had been open.
           await conversation.halt({ next: passOn });
         }
+        await touch();
         if (c.callbackQuery) {
           const match = /^ltr:([0-9a-f]+):([a-z]+)$/.exec(c.callbackQuery.data ?? "");
           if (!match) {
@@ -766,6 +790,7 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
         const kept = new Set(result.pages.map((p) => p.storagePath));
         for (const old of resubmit.oldPaths) if (!kept.has(old)) await storage.delete(old);
         await storage.deletePrefix(draftPrefix(writerId));
+        await forgetActivity();
         // Each version gets its own card (job id with the version), a repeated Send the same one.
         await deps.queues.moderation({ letterId: result.letter.id, version: result.version }).catch((err: unknown) => {
           deps.logger.error({ err, letter_id: result.letter.id }, "could not enqueue the moderation card");
@@ -802,6 +827,7 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
         if (storagePath) await storage.move(page.key, storagePath);
       }
       await storage.deletePrefix(draftPrefix(writerId));
+      await forgetActivity();
       // The letter is safely stored: if Redis hiccups here the writer still gets the code (and a
       // second Send finds the same letter); operators see it among submitted letters.
       await deps.queues.moderation({ letterId: result.letter.id }).catch((err: unknown) => {
@@ -816,8 +842,9 @@ function buildLetter(deps: FeatureDeps, options: LetterConversationOptions) {
   };
 }
 
-/** Removes the draft's files when the writer leaves with /cancel (or the flow is halted). */
-async function cleanupDrafts(ctx: BotContext, storage: FileStorage): Promise<void> {
+/** Removes the draft's files and its idle record when the writer leaves with /cancel (or the flow is halted). */
+async function cleanupDrafts(ctx: BotContext, deps: FeatureDeps, storage: FileStorage): Promise<void> {
+  if (ctx.chatId !== undefined) await clearDraftActivity(deps.redis, deps.config.redisPrefix, ctx.chatId);
   const writer = ctx.writer;
   if (writer) await storage.deletePrefix(draftPrefix(writer.id));
 }
@@ -827,6 +854,6 @@ export function letterConversation(options: LetterConversationOptions = {}): Con
   return {
     id: LETTER_CONVERSATION_ID,
     build: (deps) => buildLetter(deps, options),
-    onExit: (ctx, deps) => cleanupDrafts(ctx, createFileStorage(deps.config.storageDir)),
+    onExit: (ctx, deps) => cleanupDrafts(ctx, deps, createFileStorage(deps.config.storageDir)),
   };
 }
