@@ -105,6 +105,39 @@ export function bullPrefix(prefix: string): string {
 }
 
 /**
+ * A debounced delayed job: (re)armed to run `delayMs` from now under a fixed id. A job still waiting
+ * out its delay is pushed back (a lost race with it becoming due is harmless: the handlers re-check
+ * their own timestamps); a finished one is replaced; one already running is kept, or joined by one
+ * more run under a fresh id when the caller needs a look after its latest change.
+ */
+async function rearmDelayedJob(
+  queue: Queue,
+  name: string,
+  data: object,
+  jobId: string,
+  delayMs: number,
+  opts: { whenBusy: "keep" | "add-another"; jobOptions?: JobsOptions },
+): Promise<string> {
+  const existing = await queue.getJob(jobId);
+  if (existing) {
+    const state = await existing.getState();
+    if (state === "delayed") {
+      await existing.changeDelay(delayMs).catch(() => undefined);
+      return jobId;
+    }
+    if (state === "active" || state === "waiting" || state === "prioritized" || state === "waiting-children") {
+      if (opts.whenBusy === "keep") return jobId;
+      const lateId = `${jobId}-late-${Date.now()}`;
+      await queue.add(name, data, { ...opts.jobOptions, jobId: lateId, delay: delayMs });
+      return lateId;
+    }
+    await existing.remove();
+  }
+  const job = await queue.add(name, data, { ...opts.jobOptions, jobId, delay: delayMs });
+  return job.id ?? jobId;
+}
+
+/**
  * Producers' view of the queues. `redis` is shared and not closed here (the app closes it last).
  */
 export function createQueues(redis: Redis, prefix: string): Queues {
@@ -166,25 +199,9 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     async replyAlbum(payload, delayMs) {
       const data = replyAlbumPayloadSchema.parse(payload);
       const jobId = replyAlbumJobId(data);
-      const queue = byName[REPLY_ALBUM_QUEUE];
-      const existing = await queue.getJob(jobId);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === "delayed") {
-          // Lost races (the job just became due) are harmless: the worker re-checks the last page's time.
-          await existing.changeDelay(delayMs).catch(() => undefined);
-          return jobId;
-        }
-        if (state === "active" || state === "waiting" || state === "prioritized" || state === "waiting-children") {
-          // It may already have read the pages: one more closing job looks again (the album lock keeps them apart).
-          const lateId = `${jobId}-late-${Date.now()}`;
-          await queue.add(REPLY_ALBUM_QUEUE, data, { jobId: lateId, delay: delayMs });
-          return lateId;
-        }
-        await existing.remove();
-      }
-      const job = await queue.add(REPLY_ALBUM_QUEUE, data, { jobId, delay: delayMs });
-      return job.id ?? jobId;
+      // When the closing job is already running it may have read the pages: one more closing job
+      // looks again (the album lock keeps them apart).
+      return rearmDelayedJob(byName[REPLY_ALBUM_QUEUE], REPLY_ALBUM_QUEUE, data, jobId, delayMs, { whenBusy: "add-another" });
     },
     async importReport(payload) {
       const data = importReportPayloadSchema.parse(payload);
@@ -195,21 +212,12 @@ export function createQueues(redis: Redis, prefix: string): Queues {
     async draftIdle(payload, delayMs) {
       const data = draftIdlePayloadSchema.parse(payload);
       const jobId = draftIdleJobId(data);
-      const queue = byName[DRAFT_IDLE_QUEUE];
-      const existing = await queue.getJob(jobId);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === "delayed") {
-          // Lost races (the job just became due) are harmless: the worker compares the activity's time.
-          await existing.changeDelay(delayMs).catch(() => undefined);
-          return jobId;
-        }
-        if (state === "active" || state === "waiting" || state === "prioritized") return jobId;
-        await existing.remove();
-      }
-      // Few retries: a missed check only means the draft closes when the writer comes back instead.
-      const job = await queue.add(DRAFT_IDLE_QUEUE, data, { jobId, delay: delayMs, attempts: 3, removeOnComplete: true, removeOnFail: { count: 100 } });
-      return job.id ?? jobId;
+      // A running check re-reads the activity itself, so it is left alone. Few retries: a missed check
+      // only means the draft closes when the writer comes back instead.
+      return rearmDelayedJob(byName[DRAFT_IDLE_QUEUE], DRAFT_IDLE_QUEUE, data, jobId, delayMs, {
+        whenBusy: "keep",
+        jobOptions: { attempts: 3, removeOnComplete: true, removeOnFail: { count: 100 } },
+      });
     },
     close() {
       closed ??= Promise.all(Object.values(byName).map((queue) => queue.close())).then(() => undefined);

@@ -8,7 +8,7 @@ import type { BATCH_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import { batchPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
-import type { JobContext, QueueHandler } from "./registry.js";
+import { resumableSteps, type JobContext, type QueueHandler } from "./registry.js";
 
 /** Runs `lp -d <printer> <file>` (CUPS); rejects with lp's own message when it fails. */
 export function sendToPrinter(printer: string, path: string, title: string): Promise<void> {
@@ -51,13 +51,7 @@ export function batchHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHa
   async function deliver(batchId: number, chatId: number, log: JobContext<typeof BATCH_QUEUE>["log"], job: JobContext<typeof BATCH_QUEUE>["job"]): Promise<void> {
     // Steps finished by earlier attempts (kept in the job's progress), so a retry never prints
     // the batch on paper twice nor posts the PDF again.
-    const done = new Set(Array.isArray(job.progress) ? job.progress.filter((x): x is string => typeof x === "string") : []);
-    const step = async (name: string, work: () => Promise<unknown>): Promise<void> => {
-      if (done.has(name)) return;
-      await work();
-      done.add(name);
-      await job.updateProgress([...done]);
-    };
+    const step = resumableSteps(job);
     const batch = await loadBatch(prisma, batchId);
     if (!batch) throw new UnrecoverableError(`batch ${batchId} does not exist`);
     if (batch.letters.length === 0) throw new UnrecoverableError(`batch ${batch.id} has no letters`);

@@ -1,13 +1,13 @@
 import { UnrecoverableError } from "bullmq";
 import { InputFile } from "grammy";
 import { OPERATORS_LOCALE, splitText, type Translate } from "../bot/views/moderation-card.js";
-import { loadLetterForPrint } from "../db/repositories/batches.js";
+import { findLetterCodesAndBatches, loadLetterForPrint } from "../db/repositories/batches.js";
 import { renderLetterPdf } from "../media/pdf.js";
 import { LETTER_IMPORT_ACTIONS, type IMPORT_REPORT_QUEUE, type LetterImportAction } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import { letterPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
-import type { QueueHandler } from "./registry.js";
+import { resumableSteps, type QueueHandler } from "./registry.js";
 
 /** Below Telegram's 4096 characters per message. */
 const MESSAGE_MAX = 3800;
@@ -26,18 +26,9 @@ export function importReportHandler({ prisma, api, i18n, config }: WorkerDeps): 
     options: { concurrency: 1 },
     async process(data, { log, job }) {
       const chatId = operatorsChatOrThrow(config, log, "the import report", { import_id: data.importId });
-      const done = new Set(Array.isArray(job.progress) ? job.progress.filter((x): x is string => typeof x === "string") : []);
-      const step = async (name: string, work: () => Promise<unknown>): Promise<void> => {
-        if (done.has(name)) return;
-        await work();
-        done.add(name);
-        await job.updateProgress([...done]);
-      };
+      const step = resumableSteps(job);
 
-      const rows = await prisma.letter.findMany({
-        where: { id: { in: data.letters.map((l) => l.letterId) } },
-        select: { id: true, code: true, batchId: true },
-      });
+      const rows = await findLetterCodesAndBatches(prisma, data.letters.map((l) => l.letterId));
       const byId = new Map(rows.map((r) => [r.id, r]));
       // Letters deleted since (their writer's data erased) drop out of the report.
       const letters = data.letters.flatMap((l) => {

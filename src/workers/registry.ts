@@ -19,6 +19,21 @@ export interface QueueHandler<N extends QueueName> {
   process(data: JobData<N>, ctx: JobContext<N>): Promise<void>;
 }
 
+/**
+ * Named steps that run at most once per job, across retries: each finished step is recorded in the
+ * job's progress, so a retry after a crash or a 429 never repeats what already happened (a batch
+ * printed twice, a message posted twice).
+ */
+export function resumableSteps(job: Job): (name: string, work: () => Promise<unknown>) => Promise<void> {
+  const done = new Set(Array.isArray(job.progress) ? job.progress.filter((x): x is string => typeof x === "string") : []);
+  return async (name, work) => {
+    if (done.has(name)) return;
+    await work();
+    done.add(name);
+    await job.updateProgress([...done]);
+  };
+}
+
 export type HandlerFactory<N extends QueueName> = (deps: WorkerDeps) => QueueHandler<N>;
 export type HandlerFactories = { [N in QueueName]: HandlerFactory<N> };
 

@@ -92,3 +92,8 @@ export function markBatchPosted(prisma: PrismaClient, input: { batchId: number; 
     return { ok: true, letters } as const;
   });
 }
+
+/** Code and batch of each letter that still exists (letters erased with their writer drop out). */
+export function findLetterCodesAndBatches(db: Db, letterIds: number[]): Promise<{ id: number; code: string; batchId: number | null }[]> {
+  return db.letter.findMany({ where: { id: { in: letterIds } }, select: { id: true, code: true, batchId: true } });
+}
