@@ -13,9 +13,10 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     STORAGE_DIR=/data
-# lp(1) for printing letter batches to a CUPS printer when one is configured.
+# lp(1) for printing letter batches to a CUPS printer when one is configured; pdftoppm
+# (poppler-utils) to rasterise reply PDFs, which drops their metadata (src/media/pdf-scrub.ts).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends cups-client tini \
+ && apt-get install -y --no-install-recommends cups-client poppler-utils tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
@@ -28,6 +29,10 @@ COPY src ./src
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
+# tini is PID 1 and passes SIGTERM to node, which drains and exits: `docker stop` waits for that.
+# node runs directly, never under `sh -c` or npm, neither of which forwards SIGTERM.
 ENTRYPOINT ["/usr/bin/tini", "--"]
-# Apply pending migrations, then run the bot and the workers together.
-CMD ["sh", "-c", "npm run db:migrate && npm start"]
+# Bot and workers together; docker-compose.yml runs them apart (`bot` / `worker`) after a one-shot
+# `migrate` (node --import tsx src/db/migrate-cli.ts deploy).
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/main.ts", "all"]

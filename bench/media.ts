@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp, { type Sharp } from "sharp";
-import { createI18n } from "../src/bot/i18n.js";
+import { createI18n } from "../src/messages/i18n.js";
 import { pdfLabelsFrom, renderBatchPdf, renderLetterPdf, type PdfLabels, type PrintableLetter } from "../src/media/pdf.js";
 import { processLetterPage } from "../src/media/photo.js";
 
@@ -116,11 +116,11 @@ function typedText(characters: number): string {
 }
 
 function typedLetter(code: string, characters: number): PrintableLetter {
-  return { code, recipient, returnAddress: "Lifeline, а/я 17, 101000, Москва", signature: "Аня из Калининграда", body: { kind: "typed", text: typedText(characters) } };
+  return { code, recipient, returnAddress: "Lifeline, а/я 17, 101000, Москва", signature: "Аня из Калининграда", body: { kind: "typed", text: typedText(characters) }, printedOn: new Date() };
 }
 
 function handwrittenLetter(code: string, pages: Buffer[]): PrintableLetter {
-  return { code, recipient, returnAddress: "Lifeline, а/я 17, 101000, Москва", signature: "Аня", body: { kind: "handwritten", pages } };
+  return { code, recipient, returnAddress: "Lifeline, а/я 17, 101000, Москва", signature: "Аня", body: { kind: "handwritten", pages }, printedOn: new Date() };
 }
 
 async function runScenario(name: string, dir: string): Promise<Result> {

@@ -4,8 +4,12 @@
 
 # --- common ---
 error-generic = Sorry, something went wrong on our side. Please try again in a moment; if it keeps happening, send /start.
+error-unreadable = Sorry, some of the stored data for this could not be read: it looks damaged. Nothing was changed. We have been told and will look into it; please try again later.
+flood-slow-down = That's a lot of messages at once, more than we can keep up with. Please wait a minute, then send your last message again: some of the most recent ones may not have reached us.
+flood-uploads = You've sent a great many photos and files in the past hour. Please wait up to an hour before sending more. Everything that arrived before this message is safe; anything you send now won't reach us, so send it again later.
 stale-button = This button no longer works. Send /start to open the menu.
-fallback-unknown = I didn't quite catch that. Here is the menu:
+fallback-unknown = We didn't quite catch that. Here is the menu:
+fallback-draft-lost = We are sorry: the letter you were writing was lost on our side. Our server restarted, and a letter is only kept for good once you send it. What you sent is still above in this chat. To start again, press “✉️ Write a letter” (you can copy your text from above).
 menu-title = Main menu. What would you like to do?
 menu-back = ‹ Back
 menu-settings = ⚙️ Settings
@@ -57,8 +61,8 @@ settings-title = Settings. What would you like to change?
 settings-language = 🌐 Language
 
 # --- language ---
-language-choose = Choose the language I should speak:
-language-changed = Done, I will speak English from now on.
+language-choose = Which language should we speak?
+language-changed = Done: from now on we speak English.
 language-name-ru = 🇷🇺 Русский
 language-name-en = 🇬🇧 English
 
@@ -83,11 +87,13 @@ pdf-original-heading = Original letter
 pdf-letter-code = Letter { $code }
 pdf-page-of = Page { $page } of { $total }
 pdf-return-address = Return address
-pdf-csv-code = Letter code
-pdf-csv-full-name = Recipient's full name
-pdf-csv-birth-year = Year of birth
-pdf-csv-facility = Facility
-pdf-csv-postal-address = Postal address
+pdf-envelope-code = Letter code
+pdf-envelope-full-name = Recipient's full name
+pdf-envelope-birth-year = Year of birth
+pdf-envelope-facility = Facility
+pdf-envelope-postal-address = Postal address
+pdf-envelope-sheet = Envelopes
+pdf-letter-date = { DATETIME($date, day: "numeric", month: "long", year: "numeric") }
 
 # --- precheck ---
 precheck-intro = We checked your letter for things prison censors usually block or black out. These are only hints: you know your letter best, and you decide what to change.
@@ -95,7 +101,7 @@ precheck-clean = We found nothing that prison censors usually object to. Your le
 precheck-fix = ✏️ Edit the letter
 precheck-send-anyway = Send as it is
 precheck-not-russian = 🌐 Your letter is not in Russian, or a large part of it is not. That is fine: we will translate it. But censors hold up letters in other languages, so it may take longer to arrive.
-precheck-war = ⚠️ The war and the army: { $matches }. Censors black out or stop anything about the war, military action or political news. Tell about your own life instead: your day, your town, what you are reading.
+precheck-war = ⚠️ The war and the army: { $matches }. Censors black out or stop anything about the war, military action or political news. Write about your own life instead: your day, your town, what you are reading.
 precheck-case = ⚠️ The criminal case: { $matches }. Details of the case, the trial or the sentence can hurt the person and even harm their case, and censors often stop such letters. It is kinder to leave this out; the person will bring it up if they want to.
 precheck-lgbt = ⚠️ LGBTQ+ topics: { $matches }. In a Russian prison this can put the person in danger from staff and other inmates, and censors block it. Please leave it out of this letter.
 precheck-authorities = ⚠️ Politics and the authorities: { $matches }. Criticism of the authorities, insults or calls to protest can be read as extremism: the letter will be stopped, and it can harm the person. Better leave politics out.
@@ -148,21 +154,34 @@ mod-button-reject = ⛔ Reject
 mod-button-back = ← Back
 mod-button-translation-on = 🌐 Mark: needs translation
 mod-button-translation-off = 🌐 Unmark translation
+mod-reason-button = { $reason ->
+    [war] mentions of the war and the army
+    [case] details of the criminal case
+    [lgbt] topics dangerous in prison
+    [authorities] politics and the authorities
+    [swearing] rude words
+    [contacts] phone numbers, addresses, links
+    [codes] codes or foreign words
+    [illegible] handwriting or photo hard to read
+    [too-short] the letter is too short
+    [other-changes] other — see the rules
+    [hostile] hostile or insulting
+    [spam] does not look personal
+    [unsafe] could harm the recipient
+    [unreachable] cannot receive letters now
+    [duplicate] already sent
+   *[other-reject] does not follow the rules
+}
 mod-choose-changes = What should the writer change?
 mod-choose-reject = Why is the letter rejected?
-mod-already-decided = This letter has already been decided: { $status ->
-    [approved] approved
-    [needs_changes] sent back for changes
-    [rejected] rejected
-    [printed] printed
-    [posted] posted
-    [held] on hold, must not be printed
-   *[other] { $status }
-} ({ $who }, { $at }).
+mod-already-decided = This letter has already been decided, its status: { letters-status-name } ({ $who }, { $at }).
 mod-decision-saved = Decision recorded.
 mod-letter-missing = This letter no longer exists.
 mod-translation-saved = The translation of letter { $code } is saved; it will be printed with the letter.
-mod-translation-too-long = The translation is too long (over { $max } characters). Please send a shorter one.
+mod-translation-too-long = The translation is too long (over { $max } { $max ->
+        [one] character
+       *[other] characters
+    }). Please send a shorter one.
 mod-translation-not-now = A translation can only be attached before the letter is printed.
 letter-reason = { $reason ->
     [war] mentions of the war and the army
@@ -182,6 +201,7 @@ letter-reason = { $reason ->
     [duplicate] this letter has already been sent
     [recipient-released] the recipient has been released
     [recipient-unreachable] letters can no longer be passed on to the recipient
+    [hold-released] the recipient can receive letters again
    *[other-reject] the letter does not follow the rules
 }
 
@@ -197,21 +217,32 @@ command-guide = How to write a letter
 rules-digest =
     📜 Before you write: what gets past the censor
 
-    Every letter to a prison is read by a censor. Anything the censor dislikes is blacked out, or the letter is simply not handed over. So please leave out:
-    • the war, the army and political news;
-    • details of the person's criminal case, trial or sentence: it hurts and can harm them;
-    • LGBTQ+ topics: they put the person in danger inside;
-    • insults to the authorities, calls to protest, anything that could be read as "extremism";
-    • codes, abbreviations, slang, words in other languages or alphabets;
+    A prison censor reads every letter and blacks out or withholds anything about:
+    • the war, the army, politics, criticism of the authorities;
+    • the person's criminal case, trial or sentence;
+    • LGBTQ+ topics;
+    • codes, abbreviations, words in other languages;
     • swearing, phone numbers, addresses and links.
 
-    ✅ What works well: introduce yourself, tell about your work and what you love. Books, films, music, nature, animals, travel, everyday stories. Ask what interests the person and what they would like to talk about. Skip empty slogans like "hang in there" and promises you cannot keep. Letters in Russian arrive fastest; we translate others, but censors hold them longer.
+    Write about yourself and what you love, and ask what interests the person.
 
-    ⚠️ If you live in Russia: censors can pass letters on to investigators, so the risk to you is real. Sign with a pseudonym or just a first name, leave out your city, workplace and anything else that identifies you, and keep away from politics. We show your Telegram account to no one: the letter carries only its text and the signature you choose.
+    ⚠️ If you live in Russia, sign with a pseudonym and leave out anything that identifies you.
+rules-more =
+    Why, and what works well
+
+    • Details of the case hurt the person and can harm them.
+    • LGBTQ+ topics put the person in danger inside.
+    • Calls to protest, or anything that could be read as "extremism", get the letter stopped and can harm the person.
+
+    ✅ What works well: your work and what you love; books, films, music, nature, animals, travel, everyday stories. Ask what interests the person and what they would like to talk about. Skip empty slogans like "hang in there" and promises you cannot keep. Letters in Russian arrive fastest; we translate others, but censors hold them longer.
+
+    ⚠️ Censors can pass letters on to investigators, so for writers in Russia the risk is real. Sign with a pseudonym or just a first name, leave out your city and workplace, and keep away from politics. We show your Telegram account to no one: the letter carries only its text and the signature you choose.
 
     The full guide is always at hand: /guide.
 rules-updated = 📌 The rules have changed since you last read them. Please take a minute to read them again.
-rules-accept = ✅ I have read it
+rules-accept = ✅ Got it
+rules-more-button = More ›
+rules-cancel = ✖️ Cancel
 rules-open-guide = 📖 The full guide
 rules-thanks = Thank you for reading!
 
@@ -234,7 +265,7 @@ guide-start-text =
     5. We print the letter, post it and pay for it. You see every step here, and a reply comes back to this chat.
 
     Your first letter does not have to be long or clever. What matters is that it is warm and that it arrives.
-guide-censorship-title = ✂️ On censorship: what you cannot write
+guide-censorship-title = ✂️ What you cannot write
 guide-censorship-text =
     Every letter is read by a prison censor before the person gets it. Censorship is arbitrary and has been stricter since mid-2023: a letter may be blacked out, delayed or not handed over at all, usually without explanation.
 
@@ -267,9 +298,9 @@ guide-tips-text =
     • A few lasting correspondences mean more than many one-off letters. If a reply comes, answer it.
     • Birthday and holiday cards bring great joy: remember the dates.
     • Do not be upset if no reply comes: paper, stamps and the censor all stand in the way. Your letter was still read.
-guide-after-title = 📮 What happens to my letter next
+guide-after-title = 📮 What happens next
 guide-after-text =
-    1. Your letter gets a short code like L-7K3Q and the status "submitted".
+    1. Your letter gets a short code like L-7K3Q and the status “being checked”.
     2. A volunteer reads it and checks it against the censorship rules. If something needs changing, we tell you what and why.
     3. The letter is printed and posted, with paper and an envelope for a reply.
     4. The prison censor reads it, which can take days or weeks, and then the person receives it.
@@ -283,7 +314,7 @@ guide-support-text =
     • Tell your friends about Lifeline: every new writer means someone gets their first letter.
     • Support human-rights projects that find lawyers, send parcels and help families, such as OVD-Info.
     • Tell people about political prisoners: being remembered in public helps them too. If you live in Russia, think about your own safety first.
-guide-charges-title = ❓ Why terrorism or extremism?
+guide-charges-title = ❓ Why such charges?
 guide-charges-text =
     ❓ Why is my person charged with terrorism or extremism?
 
@@ -322,13 +353,25 @@ interests-continue = Continue ›
 interests-skip = Skip ›
 interests-save = ✅ Done
 interests-saved = Saved.
-interests-own-ask = Type your interests in one message, separated by commas, for example: jazz, embroidery, mountains. Up to { $max }, each up to { $length } characters. This replaces your previous list of your own.
+interests-own-ask = Type your interests in one message, separated by commas, for example: jazz, embroidery, mountains. Up to { $max }, each up to { $length } { $length ->
+        [one] character
+       *[other] characters
+    }. This replaces your previous list of your own.
 interests-own-placeholder = jazz, embroidery, mountains
 interests-own-text-only = Please send your interests as text, separated by commas.
-interests-own-empty = I could not find any interests there. Please separate them with commas.
-interests-own-too-long = That is a bit long. Please keep each interest within { $length } characters and separate them with commas.
+interests-own-empty = We could not find any interests there. Please separate them with commas.
+interests-own-too-long = That is a bit long. Please keep each interest within { $length } { $length ->
+        [one] character
+       *[other] characters
+    } and separate them with commas.
 interests-own-saved = Saved your interests.
-interests-own-trimmed = I kept at most { $max } interests of up to { $length } characters each.
+interests-own-trimmed = We kept at most { $max } { $max ->
+        [one] interest
+       *[other] interests
+    } of up to { $length } { $length ->
+        [one] character
+       *[other] characters
+    } each.
 interests-own-gave-up = Let's leave it for now. You can add your own interests any time in Settings.
 
 # --- signature ---
@@ -342,11 +385,20 @@ signature-none =
     A steady pseudonym is fine. If you live in Russia, better not sign with your full real name.
 signature-change = ✏️ Change
 signature-set = ✏️ Choose a signature
-signature-ask = How should we sign your letters? A first name or a steady pseudonym, up to { $max } characters.
+signature-ask = How should we sign your letters? A first name or a steady pseudonym, up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
 signature-placeholder = For example: Anna
 signature-text-only = Please send the name as text.
-signature-too-long = That is too long: please keep it within { $max } characters.
-signature-empty = The signature cannot be empty. Please send a name of up to { $max } characters.
+signature-too-long = That is too long: please keep it within { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
+signature-empty = The signature cannot be empty. Please send a name of up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }.
 signature-saved = Done: your letters will be signed “{ $name }”.
 signature-gave-up = Let's leave it for now; you can choose a signature any time in Settings.
 
@@ -354,7 +406,7 @@ signature-gave-up = Let's leave it for now; you can choose a signature any time 
 write-assigned = Here is the person we suggest you write to:
 write-same-person = This person is still waiting for your letter:
 write-someone-else = Here is someone else:
-write-nobody-available = Right now there is nobody we can suggest: everyone in our list already has letters on the way, or you have written to them recently. Thank you for wanting to help! Please look in again in a day or two.
+write-nobody-available = Right now there is nobody new we can suggest to you: you have recently written to, or asked for someone other than, everyone who can receive letters through us. Thank you for wanting to help! Please look in again in a day or two, or find someone by name with /search.
 write-offer-stale = This card is out of date. Press “✉️ Write a letter” in the menu to see who is waiting for you now.
 write-decline-limit = You can ask for someone else only a few times a day, so that everyone gets letters. Perhaps write to { $name } after all: they are waiting for a letter too.
 write-declines-left =
@@ -372,7 +424,14 @@ card-age-region =
         [one] { $age } year old
        *[other] { $age } years old
     } · { $region }
+card-age =
+    { $age ->
+        [one] { $age } year old
+       *[other] { $age } years old
+    }
 card-facility = 🏛 Where held:
+card-case-in-russian = We only have this in Russian for now. You can still write in English: we translate every letter before it is posted.
+card-in-russian = (in Russian)
 card-case = ⚖️ Persecuted for:
 card-sentence = 📅 Sentence:
 card-no-verdict = not passed yet
@@ -425,6 +484,7 @@ search-facet-empty = There is nothing to choose from yet.
 search-facet-gone = Nobody in the list has this any more. Please choose again.
 search-page-gone = That page no longer exists; here is the last one.
 search-person-gone = This person is no longer in our list.
+search-link-outdated = This link is out of date, so we cannot open that card. You can find the person by name:
 search-prev = ◀️
 search-next = ▶️
 search-page = { $page } / { $pages }
@@ -480,14 +540,20 @@ inline-open-button = ✉️ Open in Lifeline
 inline-bad-query = Type a name or surname
 inline-nothing-found = Nobody found. Open Lifeline
 specific-intro = Tell us who you would like to write to. We will look for the person and pass your letter on if we can reach them.
-specific-ask-name = What is the person’s full name: surname, first name and patronymic if you know it? (up to { $max } characters)
+specific-ask-name = What is the person’s full name: surname, first name and patronymic if you know it? (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    })
 specific-ask-year = What year was the person born? (for example 1985) We need it for the envelope.
 specific-ask-facility = Where is the person held, if you know (the facility, town or region)? If you don’t know, press “I don’t know”.
 specific-skip = I don’t know
 specific-cancel = Cancel
 specific-text-only = Please answer with a text message.
 specific-invalid-empty = Please type an answer.
-specific-invalid-too-long = That is too long: up to { $max } characters, please.
+specific-invalid-too-long = That is too long: up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, please.
 specific-invalid-letters-only = A name should contain only letters, spaces, hyphens and apostrophes. Please type it again.
 specific-invalid-one-word = Please type at least the surname and the first name.
 specific-invalid-not-a-year = Please type the year as four digits, for example 1985.
@@ -514,18 +580,24 @@ letter-choose-kind =
     ✍️ A letter to { $recipient }.
 
     How would you like to write it?
-    • Type it here: you can send it in several messages, and I will put them together.
+    • Type it here: you can send it in several messages, and we will put them together.
     • Write it by hand on paper and send photos of the pages.
 letter-kind-typed-button = ⌨️ Type it here
 letter-kind-handwritten-button = 📷 Photos of a handwritten letter
 letter-cancel = ✖️ Cancel
 letter-typed-prompt =
-    Write your letter. You can send it in one message or in several: I will join them into one letter.
+    Write your letter. You can send it in one message or in several: we will join them into one letter.
 
-    Length: at least { $min } and at most { $max } characters (about 3–4 printed pages). To change a part you have sent, edit that message in Telegram.
+    Length: at least { $min } and at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    } (about 3–4 printed pages). To change a part you have sent, edit that message in Telegram.
 letter-typed-fix = Your text is kept. To fix a part, edit that message in Telegram (long press → Edit), or send more text; “Start over” clears everything. Press “Done” when you are ready.
 letter-typed-edit = Your text is kept. Edit your messages above, add more text, or start over. Press “Done” when you are ready.
-letter-typed-status = Your letter so far: { $length } of { $max } characters (about { $pages } { $pages ->
+letter-typed-status = Your letter so far: { $length } { $length ->
+        [one] character
+       *[other] characters
+    } out of { $max } (about { $pages } { $pages ->
         [one] page
        *[other] pages
     }). Send more text, or press “Done”.
@@ -533,17 +605,35 @@ letter-preview = 👁 Preview
 letter-start-over = 🔄 Start over
 letter-done = ✅ Done
 letter-preview-header = Preview of your letter ({ $part }/{ $total }):
-letter-started-over = The letter is cleared. Send the text again (up to { $max } characters).
-letter-empty = The letter is still empty. Send me its text first.
-letter-too-short = The letter has only { $length } characters. Write at least { $min }: a few lines about yourself will already mean a lot.
-letter-too-long = With this message the letter would be { $length } characters long, over the limit of { $max }. I did not add it. You have { $left } characters left: shorten this part and send it again.
-letter-edit-too-long = After this edit the letter would be { $length } characters long, over the limit of { $max }. I kept the earlier version of that part.
-letter-part-updated = ✏️ I have updated that part of the letter.
-letter-part-empty = There was nothing in this message I could print (only emoji or invisible characters), so I did not add it.
-letter-removed-invisible = I removed invisible control characters from the text.
-letter-removed-emoji = Emoji cannot be printed, so I left them out.
+letter-started-over = The letter is cleared. Send the text again (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }).
+letter-empty = The letter is still empty. Please send its text first.
+letter-too-short = The letter has only { $length } { $length ->
+        [one] character
+       *[other] characters
+    }. Write at least { $min }: a few lines about yourself will already mean a lot.
+letter-too-long = With this message the letter would be { $length } { $length ->
+        [one] character
+       *[other] characters
+    } long, over the limit of { $max }, so we did not add it. You have { $left } { $left ->
+        [one] character
+       *[other] characters
+    } left: shorten this part and send it again.
+letter-edit-too-long = After this edit the letter would be { $length } { $length ->
+        [one] character
+       *[other] characters
+    } long, over the limit of { $max }, so we kept the earlier version of that part.
+letter-part-updated = ✏️ That part of the letter is updated.
+letter-part-empty = There was nothing in this message we could print (only emoji or invisible characters), so we did not add it.
+letter-removed-invisible = We removed invisible control characters from the text.
+letter-removed-emoji = Emoji cannot be printed, so we left them out.
 letter-pages-prompt =
-    Send photos of your handwritten letter, one photo per page, in order: from 1 to { $max } pages. You can send them all at once as an album.
+    Send photos of your handwritten letter, one photo per page, in order: up to { $max } { $max ->
+        [one] page
+       *[other] pages
+    }. You can send them all at once as an album.
 
     Photos or image files (JPEG, PNG, WebP) work. Lay the page flat in good light, with the whole sheet in the picture.
 letter-pages-edit = Your { $count } { $count ->
@@ -554,31 +644,46 @@ letter-pages-status = 📄 Pages received: { $count } of at most { $max }. Send 
 letter-remove-last-page = ↩️ Remove last page
 letter-pages-none = There are no pages yet. Send at least one photo of your letter.
 letter-page-removed = The last page is removed. Pages now: { $count } of at most { $max }.
-letter-pages-started-over = All pages are removed. Send the photos again (up to { $max } pages).
-letter-pages-full = A letter can have at most { $max } pages, so I did not add this one. Press “Done”, or remove a page first.
-letter-page-duplicate = You have already sent this page, so I did not add it again.
+letter-pages-started-over = All pages are removed. Send the photos again (up to { $max } { $max ->
+        [one] page
+       *[other] pages
+    }).
+letter-pages-full = A letter can have at most { $max } { $max ->
+        [one] page
+       *[other] pages
+    }, so we did not add this one. Press “Done”, or remove a page first.
+letter-page-duplicate = You have already sent this page, so we did not add it again.
 letter-page-go-on = { $count ->
         [0] Please send the page again as a photo.
        *[other] Your other pages are kept: send the next page, or press “Done”.
     }
-letter-page-error-unsupported-format = I cannot use this file: please send the page as a photo, or as a JPEG, PNG or WebP image.
+letter-page-error-unsupported-format = We cannot use this file: please send the page as a photo, or as a JPEG, PNG or WebP image.
 letter-page-error-heic = This is a HEIC picture (the iPhone format), which we cannot print. Send it as an ordinary photo instead (not as a file), or export it as JPEG.
 letter-page-error-pdf = PDF files are not accepted. Please send each page as a photo, or as a JPEG, PNG or WebP image.
 letter-page-error-too-many-pixels = This picture is far too large in pixels for us to process. Please send an ordinary photo of the page.
 letter-page-error-corrupted = This picture seems damaged or incomplete and cannot be opened. Please take the photo again and resend it.
 letter-page-error-too-large-file = This file is larger than 20 MB, the most Telegram lets a bot download. Please send it as a photo (Telegram will compress it) or make it smaller.
 letter-page-error-empty = This file is empty. Please send the photo again.
-letter-page-error-download-failed = I could not download this file from Telegram. Please send it again in a moment.
+letter-page-error-download-failed = We could not download this file from Telegram. Please send it again in a moment.
 letter-signature-ask =
-    How should we sign your letter? Write the name to put under it (up to { $max } characters).
+    How should we sign your letter? Write the name to put under it (up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }).
 
-    It does not have to be your real name: a first name or a steady pseudonym is fine, for example “Anna” or “Friend from Riga”. Censors read every letter and can pass them on, so for your safety do not give your full name if you live in Russia. I will remember it; you can change it in Settings.
-letter-signature-too-long = That is too long: up to { $max } characters, please.
+    It does not have to be your real name: a first name or a steady pseudonym is fine, for example “Anna” or “Friend from Riga”. Censors read every letter and can pass them on, so for your safety do not give your full name if you live in Russia. We will remember it; you can change it in Settings.
+letter-signature-too-long = That is too long: up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }, please.
 letter-signature-empty = Please type a name to sign the letter with.
 letter-signature-saved = Thank you. Your letters will be signed “{ $signature }”.
 letter-summary-title = Please check your letter before it goes:
 letter-summary-to = To: { $recipient }
-letter-summary-typed = Typed letter: { $length } characters (about { $pages } printed { $pages ->
+letter-summary-typed = Typed letter: { $length } { $length ->
+        [one] character
+       *[other] characters
+    } (about { $pages } printed { $pages ->
         [one] page
        *[other] pages
     })
@@ -605,24 +710,44 @@ letter-warning-name = { $code ->
    *[slogans] stock phrases
 }
 letter-send = 📨 Send
+letter-already-sent = We already have your letter { $code }: no need to press again. You can follow it in “My letters”.
 letter-edit = ✏️ Edit
 letter-sent =
-    ✅ Your letter to { $name } has been sent to us. Its code is { $code }, and its status is now “submitted”.
+    ✅ Your letter to { $name } has been sent to us. Its code is { $code }, and its status is now “being checked”.
 
     What happens next:
     1. A volunteer reads it to make sure it will get past the prison censor.
     2. We print it and post it.
     3. When { $name } replies, the reply comes to this chat.
 
-    I will tell you here at every step. Thank you for writing!
+    We will tell you here about every step. Thank you for writing!
 letter-expired = Your letter draft was closed because it had been left untouched for a long time, and its photos were deleted. You can start a new letter from the menu whenever you like.
 letter-button-busy = You are writing a letter right now. Finish it, or send /cancel to leave it first.
 letter-button-old = This button belongs to an earlier letter that is already closed.
 letter-button-outdated = This button belongs to an earlier step. Please use the latest message.
 letter-continue = ✍️ Continue the letter
-letter-leave = 🗑 Leave the letter (the draft is deleted)
+letter-leave = 🗑 Discard the letter
+letter-quit-confirm = Discard the draft? The letter will not be sent.
 letter-continue-toast = Let's go on: your draft is kept.
-letter-start-in-flow = You are in the middle of a letter to { $name }. Would you like to continue it or leave it? If you leave, the draft will be deleted.
+letter-where = ✍️ Your letter to { $recipient }.
+letter-where-nothing = Nothing is written yet.
+letter-where-typed = Written so far: { $length } { $length ->
+        [one] character
+       *[other] characters
+    } (about { $pages } printed { $pages ->
+        [one] page
+       *[other] pages
+    }).
+letter-where-pages = Pages so far: { $count } of at most { $max }.
+letter-where-next-kind = Next: choose how to write it — type it here, or send photos of a handwritten letter.
+letter-where-next-typed-empty = Next: type your letter and send it here; you can send it in several messages.
+letter-where-next-typed = Next: send more text, or press “✅ Done” when the letter is finished.
+letter-where-next-pages-empty = Next: send a photo of the first page.
+letter-where-next-pages = Next: send more pages, or press “✅ Done” when all of them are here.
+letter-where-next-precheck = Next: the check above found words the prison censor may object to. Edit the letter, or send it as it is.
+letter-where-next-signature = Next: type the name to sign the letter with.
+letter-where-next-review = Next: the letter is ready. Press “📨 Send” to send it as it is, or “✏️ Edit” to change something.
+letter-start-in-flow = You are in the middle of a letter to { $name }. Would you like to continue it, or discard the draft?
 letter-help-in-flow = Your letter draft is kept: just carry on where you were, or send /cancel to leave it.
 letter-command-in-flow = You are writing a letter right now. Finish it first, or send /cancel to leave it (the draft will be deleted).
 letter-not-accepted = { $kind ->
@@ -632,8 +757,8 @@ letter-not-accepted = { $kind ->
     [document] Files of this kind
    *[other] Messages of this kind
 } cannot go into a letter.
-letter-expect-text = I am waiting for the text of your letter: please send it as ordinary text messages.
-letter-expect-pages = I am waiting for photos of the pages of your handwritten letter (or JPEG, PNG, WebP images), or press “Done”.
+letter-expect-text = We are waiting for the text of your letter: please send it as ordinary text messages.
+letter-expect-pages = We are waiting for photos of the pages of your handwritten letter (or JPEG, PNG, WebP images), or press “Done”.
 letter-expect-buttons = Please choose with the buttons in the message above.
 letter-expect-signature = Please type the name to sign your letter with.
 mod-card-awaiting-translation = 🌐 Waiting for a translation: reply to this card with the translated text and the letter goes to print.
@@ -652,24 +777,60 @@ op-list-line = #{ $id } · { $telegramId } · { $role ->
    *[operator] operator
 }
 batch-button-posted = 📮 Mark as posted
-batch-sent-to-printer = 🖨 Batch #{ $id } ({ $count } letters) was sent to the printer { $printer }. The envelope list is attached.
-batch-ready = 🖨 Batch #{ $id }: { $count } letters in one PDF.
+batch-sent-to-printer = 🖨 Batch #{ $id } ({ $count } { $count ->
+        [one] letter
+       *[other] letters
+    }) was sent to the printer { $printer }. The envelope list is attached.
+batch-ready = 🖨 Batch #{ $id }: { $count } { $count ->
+        [one] letter
+       *[other] letters
+    } in one PDF.
 batch-envelopes = ✉️ Envelopes for batch #{ $id }. Press the button once the letters are at the post office.
+batch-envelopes-file = envelopes-batch-{ $id }.xlsx
+batch-pdf-file = batch-{ $id }.pdf
 batch-empty = There are no new letters to print.
-batch-closed = Batch #{ $id } ({ $count } letters) is closed; preparing the PDF…
-batch-posted = 📮 Batch #{ $id } posted ({ $count } letters) — { $who }, { $at }. The writers have been told.
+batch-closed = Batch #{ $id } ({ $count } { $count ->
+        [one] letter
+       *[other] letters
+    }) is closed; preparing the PDF…
+batch-posted = 📮 Batch #{ $id } posted ({ $count } { $count ->
+        [one] letter
+       *[other] letters
+    }) — { $who }, { $at }. The writers have been told.
 batch-already-posted = Batch #{ $id } is already marked as posted ({ $at }).
 batch-failed = ⚠️ Batch #{ $id } could not be prepared for printing. See the bot's log for details; the letters stay in the batch.
-reply-op-no-code = I can't tell which letter this reply belongs to. Reply to the letter's card, or put the letter code (like L-7K3Q) in the caption.
+reconcile-summary = 🔄 Reconciliation: re-queued { $items }.
+reconcile-item-letters = { $count } { $count ->
+        [one] letter
+       *[other] letters
+    } for printing
+reconcile-item-cards = { $count } moderation { $count ->
+        [one] card
+       *[other] cards
+    }
+reconcile-item-replies = { $count } { $count ->
+        [one] reply
+       *[other] replies
+    } for delivery
+reconcile-item-batches = { $count } { $count ->
+        [one] batch
+       *[other] batches
+    } for printing
+reconcile-parked = { $count } more { $count ->
+        [one] job stays
+       *[other] jobs stay
+    } among the failed ones, left alone: they were reported on their own.
+reply-op-no-code = We can't tell which letter this reply belongs to. Reply to the letter's card, or put the letter code (like L-7K3Q) in the caption.
 reply-op-unknown-code = There is no letter with the code { $code }.
 reply-op-did-you-mean = Did you mean: { $codes }?
-reply-op-not-posted = Letter { $code } has not been posted yet (status: { $status }), so it cannot have a reply. Please check the code.
+reply-op-not-posted = Letter { $code } has not been posted yet (status: { letters-status-name }), so it cannot have a reply. Please check the code.
 reply-op-too-many = Too many pages in one reply (more than { $max }).
 reply-op-rejected = The scan was not accepted: { $reason ->
     [too-large] the file is larger than { $max } MB
     [not-a-pdf] the file is called a PDF but is not one
     [corrupted] the file is damaged
     [download-failed] the file could not be downloaded, please try again
+    [pdf-tools-missing] the server has no program to read PDFs (poppler-utils) — ask the admin to run sudo apt install poppler-utils, and send the scan as photos meanwhile
    *[unsupported-format] this format is not supported — send photos or a PDF
 }. The reply was not saved.
 reply-op-accepted = ✅ Reply to letter <b>{ $code }</b> accepted: from { $name } ({ $facility }) for writer #{ $writerId }, pages: { $pages }. Reply #{ $replyId }, { $at }. Delivering it now.
@@ -731,15 +892,25 @@ letters-status-printed = 🖨 Your letter { $code } is printed and waiting to be
 letters-status-posted = 📮 Your letter { $code } is in the post! Next it goes through the prison censor. If a reply comes, we will send it here.
 letters-button-resubmit = ✏️ Fix and send again
 letters-none = You have not written any letters yet.
-letters-title = Your letters ({ $count }). Choose one to see its way:
-letters-list-item = { $code } · { $name } · { $statusText }
-letters-more = More letters…
+letters-title = Your letters ({ $count }), by person. Choose someone to see your letters and their replies in order:
+letters-more = More pen pals…
 letters-not-found = This letter was not found.
 letters-detail-title = <b>Letter { $code }</b> to { $name }
 letters-history-line = { $date } — { $statusText }
 letters-history-reason = reason: { $reasonText }
-letters-open-reply = 📬 Reply { $n } of { $date }
+letters-open-reply = 📬 Reply { $n }, received { $date }
 letters-reply-page = Reply to letter { $code }, page { $page } of { $total }.
+letters-content-deleted = 🗑 { $kind ->
+        [handwritten] The photos of this letter's pages were
+       *[other] This letter's text was
+    } deleted { $days } { $days ->
+        [one] day
+       *[other] days
+    } after it was posted, as /privacy says. Its code and history stay.
+letters-reply-deleted = 🗑 The scans of this reply to letter { $code } were deleted { $days } { $days ->
+        [one] day
+       *[other] days
+    } after we sent them to you, as /privacy says. The pages we sent are still in this chat unless you deleted them.
 
 # --- resubmission and late replies ---
 letter-resubmit-unavailable = This letter is no longer waiting for changes: it has already been sent again, or a decision has been made. You can see its status in “My letters”.
@@ -750,15 +921,21 @@ letter-resubmit-intro =
 letter-resubmit-typed =
     Above is your letter as you sent it; it is your draft now. Press “Start over” and send the corrected text (you can copy the old text and edit it), or add to it with new messages.
 
-    Length: at least { $min } and at most { $max } characters. Press “Done” when it is ready.
+    Length: at least { $min } and at most { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. Press “Done” when it is ready.
 letter-resubmit-pages = { $count ->
         [one] Your page is
        *[other] Your { $count } pages are
-    } in the draft again. Remove the last page, start over, or send more photos (up to { $max } pages). Press “Done” when it is ready.
+    } in the draft again. Remove the last page, start over, or send more photos (up to { $max } { $max ->
+        [one] page
+       *[other] pages
+    }). Press “Done” when it is ready.
 letter-resubmitted =
-    ✅ Your corrected letter to { $name } has been sent to us again, with the same code { $code }. Its status is now “submitted”: a volunteer will check it once more.
+    ✅ Your corrected letter to { $name } has been sent to us again, with the same code { $code }. Its status is “being checked” again: a volunteer will look at it once more.
 
-    I will tell you here at every step.
+    We will tell you here about every step.
 mod-card-resubmitted = 🔁 Corrected after a request for changes: version { $version }
 reply-op-delivered-late = ✅ Reply #{ $replyId } to letter { $code } has been delivered after all: writer #{ $writerId } came back to the bot.
 
@@ -775,7 +952,14 @@ privacy-text =
     • your interests, if you chose any;
     • which version of the rules you accepted;
     • your letters and the replies to them.
-    We keep all this until you delete it.
+    We keep all this until you delete it, except what letters and replies say: a letter's text, signature and page photos are deleted { $days } { $days ->
+        [one] day
+       *[other] days
+    } after we post it, and the scans of a reply { $days } { $days ->
+        [one] day
+       *[other] days
+    } after it reaches you. The letter's code, dates and status history stay, so you can still see what happened to it.
+    What you type into search is kept for one day, without your id, only so that the pages of results work.
 
     What we never keep: your phone number, your Telegram username, your real name or your profile photo. Photos of handwritten letters are stored without their metadata (no location, no camera details).
 
@@ -844,7 +1028,27 @@ letters-status-held = ⏸ Your letter { $code } is on hold: { $reason ->
    *[recipient-unreachable] we can no longer pass letters on to its recipient
 }. We will not print or post it.
 print-held = ⏸ Letter { $code } was not printed and is now on hold: { $reasonText }.
-import-report-title = 📋 The prisoner list was updated: released { $released }, transferred { $transferred }, can no longer receive letters { $unreachable }.
+held-card = ⏸ Letter { $code } is on hold: { $reasonText }. It will not be printed or posted. If the person can receive letters again (the prisoner list says so), press “Send it on”; if the letter should not go at all, press “Cancel the letter” and the writer will be told kindly.
+held-button-release = ▶️ Send it on
+held-button-cancel = 🗑 Cancel the letter
+held-not-held = Letter { $code } is no longer on hold: its status is { letters-status-name }.
+held-still-unreachable = By the prisoner list, the recipient of { $code } still cannot receive letters, so the letter stays on hold. Update the list first, or cancel the letter.
+held-released-toast = Sent on.
+held-released = ▶️ Letter { $code } is on its way again (operator #{ $id }): { $status ->
+    [submitted] it waits for a decision; its new card follows
+   *[approved] it goes to print with the current address
+}.
+held-cancelled-toast = The letter is cancelled.
+held-cancelled = 🗑 Letter { $code } is cancelled (operator #{ $id }). The writer has been told.
+letters-status-hold-released = ▶️ Good news about your letter { $code }: it was on hold, and now it is on its way again. We will tell you when it is printed and posted.
+letters-status-hold-released-many = ▶️ Good news: your letters that were on hold are on their way again — { $code } and { $more } more. We will tell you when they are printed and posted.
+letters-status-held-cancelled = About your letter { $code }: we are sorry, but we cannot send it, because { $reason ->
+    [recipient-released] its recipient has been released
+   *[other] we can no longer pass letters on to its recipient
+}. Thank you for writing it. You are welcome to write to someone else from the main menu.
+import-report-reachable = ▶️ Can receive letters again: { $count }.
+import-report-released = ▶️ Were on hold, now on their way again ({ $count }): { $codes }
+import-report-title = 📋 The prisoner list was updated. Released: { $released }; transferred: { $transferred }; can no longer receive letters: { $unreachable }.
 import-report-no-letters = No letters are on their way to these people.
 import-report-held = ⏸ On hold, do not print or post ({ $count }): { $codes }
 import-report-held-from-open-batch = ✂️ Taken out of the open batch and held ({ $count }): { $codes }
@@ -869,11 +1073,13 @@ requests-status = { $status ->
        *[other] we cannot pass letters on to this person
     }
 }
+requests-status-declined-reason = ⛔ declined: “{ $reason }”
 requests-letter = your letter { $code }
 requests-no-letter = no letter yet
 requests-write = ✍️ Letter for request R-{ $id }
 specific-found = ✅ Good news about your request R-{ $id }: we found the person in our list. Your letter will go to their address. You can open their card below.
 specific-not-found = About your request R-{ $id }: unfortunately we could not find this person or a way to reach them. If you learn where they are held, you are welcome to send a new request.
+specific-declined = About your request R-{ $id }: unfortunately we cannot pass a letter on to this person. The volunteers explain why:
 opreq-title = 📋 Open requests to write to someone specific: { $count }
 opreq-more = …and { $count } more (the oldest are shown first).
 opreq-none = There are no open requests.
@@ -883,6 +1089,19 @@ opreq-letter = letter { $code }
 opreq-no-letter = no letter yet
 opreq-button-found = ✅ R-{ $id }: found
 opreq-button-not-found = ❌ R-{ $id }: not found
+opreq-button-decline = ✋ R-{ $id }: decline
+opreq-ask-decline-reason = ✋ R-{ $id }: reply to this message with the reason for declining, up to { $max } { $max ->
+        [one] character
+       *[other] characters
+    }. The writer reads it word for word, so write it for them, in { $language ->
+        [ru] Russian
+       *[en] English
+    } if you can.
+opreq-decline-too-long = The reason is too long (over { $max } { $max ->
+        [one] character
+       *[other] characters
+    }). Shorten it and reply to the prompt again.
+opreq-declined = R-{ $id } is declined. The writer has been sent your reason.
 opreq-ask-external-id = 🔎 R-{ $id }: reply to this message with the person's external id from the list (for example demo-003).
 opreq-unknown-person = Nobody with the external id { $externalId } is in the list. Check it and reply again.
 opreq-matched = R-{ $id } is linked to { $name } ({ $externalId }). The writer has been told.
@@ -897,3 +1116,102 @@ opreq-missing = This request no longer exists.
 # --- letter idle ---
 letter-idle-closed = Your letter draft was closed because it had no activity for a day. Nothing was sent. Whenever you're ready, you can start a new letter from the menu.
 letter-idle-menu = 🏠 Main menu
+
+# --- setup (operators' chat, /whoami, menus, description) ---
+bot-description = Lifeline gets letters to political prisoners in Russia. We suggest someone who is waiting for a letter, help you write one the prison censor will let through, and our volunteers print it and post it for free. When the answer comes, we send it to this chat. Press Start to begin.
+bot-short-description = Write a letter to a political prisoner in Russia: we print it, post it and bring the reply to you.
+command-setup = Make this group the operators' chat
+command-whoami = Show my Telegram id
+command-op-batch = Close the print batch: PDF and envelope list
+command-op-requests = Open requests to write to someone specific
+command-op-operators = Manage operators (administrators)
+setup-group-intro =
+    👋 Hello! This is Lifeline.
+
+    If this is your volunteers' group, a Lifeline administrator can make it the operators' chat with one press: new letters will then arrive here for moderation, with print batches and replies.
+
+    This group's id: { $chatId }
+setup-group-replaces = Right now the operators' chat is another group ({ $currentId }). Pressing the button moves it here.
+setup-button-bind = ✅ Make this the operators' chat
+setup-bound =
+    ✅ Done: this group is now the operators' chat (id { $chatId }).
+
+    New letters arrive here as cards to approve. /batch closes a print batch, /requests lists writers' requests. Add volunteers with /operators add <Telegram id>: each of them can see their id by sending /whoami to the bot in a private chat.
+setup-group-already = ✅ This group is the operators' chat (id { $chatId }). New letters arrive here as cards; /batch closes a print batch, /requests lists writers' requests.
+setup-bound-not-admin = ⚠️ Please make the bot an administrator of this group (group settings → Administrators). Otherwise we do not see the reply scans you send here.
+setup-not-admin =
+    Only a Lifeline administrator can make this group the operators' chat.
+
+    Your Telegram id: { $userId }. If you run this bot, make yourself an administrator on the server with `npm run cli -- operators add { $userId } --admin` (no restart needed), or add the id to ADMIN_IDS and restart the bot. Then send /setup here again.
+setup-not-admin-alert = Only a Lifeline administrator can do this. Your Telegram id: { $userId }. The person who runs the bot can make you an administrator.
+setup-moved-away = This group is no longer the operators' chat: it was moved to another group. New letters will not arrive here any more.
+setup-migrated = This group has become a supergroup and got a new id ({ $chatId }). It is still the operators' chat; nothing else to do.
+setup-private = /setup works in a group: add the bot to your volunteers' group and we will post a button there that makes it the operators' chat (or send /setup in that group). To see your own Telegram id, send /whoami.
+setup-state-none = There is no operators' chat yet: add the bot to your volunteers' group and press the button we post there.
+setup-state-bound = The operators' chat now: { $chatId } ({ $source ->
+    [env] from OPERATORS_CHAT_ID
+   *[other] set in Telegram
+    }).
+setup-list-empty-operators = ⚠️ The list of prisoners is empty, so writers are told that we have nobody to suggest yet. Load the list on the server: npm run cli -- prisoners import <file> (the format is in docs/prisoner-import.md).
+setup-list-unreachable-operators = ⚠️ { $total ->
+        [one] The one person in the list cannot receive letters right now
+       *[other] None of the { $total } people in the list can receive letters right now
+    } (no address, protected, or released), so writers are told that we have nobody to suggest yet. Update the list on the server: npm run cli -- prisoners import <file>.
+write-list-empty = We are sorry: right now there is nobody we can suggest. Our list of people to write to is empty or being updated, and our volunteers already know about it. Please look in again in a few days. Thank you for wanting to help!
+whoami-user = Your Telegram id: { $userId }
+whoami-role-admin = You are a Lifeline administrator.
+whoami-role-operator = You are a Lifeline operator.
+whoami-role-none = A Lifeline administrator needs this number to make you an operator.
+whoami-chat = This chat's id: { $chatId }
+whoami-chat-operators = This chat's id: { $chatId }. It is the operators' chat.
+
+## Replies translated (issue 12)
+reply-op-needs-translation = 🌐 The writer reads { $language ->
+        [en] English
+       *[other] another language
+    }, not Russian. <b>Reply to this message with the translation</b> (text): the scans go to the writer now with a note that a translation is coming, and the translation follows.
+reply-op-needs-translation-held = 🌐 The writer reads { $language ->
+        [en] English
+       *[other] another language
+    }, not Russian. <b>Reply to this message with the translation</b> (text): the scans wait for it, then the writer gets both together.
+reply-op-translation-asked = 🌐 Writer #{ $writerId } asks for a translation of reply #{ $replyId } to letter <b>{ $code }</b> into { $language ->
+        [en] English
+       *[other] their language
+    }. <b>Reply to this message with the translation</b> (text). The scans are in the message this one answers, if it is still in the chat.
+reply-op-translation-sending = ✅ Translation of reply #{ $replyId } (letter { $code }) saved. Sending it to the writer now.
+reply-op-translation-with-scans = ✅ Translation of reply #{ $replyId } (letter { $code }) saved. The scans and the translation go to the writer now.
+reply-op-translation-after-scans = ✅ Translation of reply #{ $replyId } (letter { $code }) saved. It goes to the writer right after the scans.
+reply-op-translation-already-sent = The writer has already received the translation of reply #{ $replyId } (letter { $code }); it cannot be changed now.
+reply-op-translation-not-needed = Reply #{ $replyId } (letter { $code }) needs no translation: its writer reads Russian.
+reply-delivery-translation-coming = 🌐 A translation is coming: our volunteers are translating this reply, and we will send it here.
+reply-translation-header = 🌐 Translation of the reply from { $name } to your letter { $code }:
+reply-translation-footer = <i>Translated by our volunteers.</i>
+letters-translation-asked = 🌐 We have asked our volunteers to translate the reply to your letter { $code }. We will send the translation here.
+letters-translation-coming = The translation of this reply is on its way: we will send it here as soon as it is ready.
+letters-translation-unavailable = We cannot ask for a translation right now. Please try again later.
+
+## My letters by person (issue 12)
+letters-pal-item = { $name } · ✉️ { $letters } · 📬 { $replies }
+letters-thread-title = <b>{ $name }</b>: { $letters } { $letters ->
+        [one] letter
+       *[other] letters
+    } from you, { $replies } { $replies ->
+        [one] reply
+       *[other] replies
+    }
+letters-thread-page = Page { $page } of { $pages }
+letters-thread-mine = { $date } ✉️ Your letter { $code } — { $statusText }
+letters-thread-theirs = { $date } 📬 Their reply, { $pages } { $pages ->
+        [one] page
+       *[other] pages
+    }{ $translation ->
+        [sent] , 🌐 translated
+        [coming] , 🌐 translation coming
+       *[none] {""}
+    }
+letters-thread-earlier = ◀️ Earlier
+letters-thread-later = Later ▶️
+letters-button-letter = ✉️ { $code }
+letters-button-reply = 📬 Reply { $date }
+letters-button-translation = 🌐 Translation { $date }
+letters-button-write-again = ✍️ Write again

@@ -1,20 +1,30 @@
 import { constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { Api, GrammyError, HttpError, webhookCallback } from "grammy";
+import { Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { Redis } from "ioredis";
-import { createBot, type CreateBotOptions, type LifelineBot } from "./bot/index.js";
-import { setBotCommands } from "./bot/commands.js";
-import { createI18n } from "./bot/i18n.js";
+// Types only: the chat handlers are loaded below, when the "bot" role runs (a worker process never loads them).
+import type { CreateBotOptions, LifelineBot } from "./bot/index.js";
+import { setBotCommands } from "./telegram/commands.js";
+import { createI18n } from "./messages/i18n.js";
 import { redactUrl, type Config } from "./config.js";
 import { createPrisma, pingDatabase } from "./db/client.js";
+import { checkDatabaseConnection, DatabaseConnectionError } from "./db/connection-check.js";
+import { checkMigrationsApplied, MigrationsPendingError } from "./db/migration-status.js";
+import { verifyEncryptionKey, WrongEncryptionKeyError } from "./db/repositories/key-check.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createQueues, MAINTENANCE_QUEUE, scheduleMaintenance, type Queues } from "./queues/index.js";
 import { markBotStarting } from "./replies/albums.js";
+import { checkSetupAtStart } from "./setup/at-start.js";
+import { createOperatorsChat, followGroupUpgrade, type OperatorsChat } from "./setup/operators-chat.js";
+import { createPrisonerList } from "./setup/prisoner-list.js";
+import { acquirePollingLease, isPollingConflict } from "./telegram/polling-lease.js";
+import { StartupError, TelegramUnreachableError, telegramStartup, type TelegramStartup } from "./telegram-startup.js";
 import { handlers as defaultHandlers, startWorkers, type HandlerFactories, type RunningWorkers } from "./workers/index.js";
+import { botIdOf, OutgoingPace, type Paces } from "./workers/telegram-pace.js";
+import { createWebhookServer } from "./webhook-server.js";
 
 export type AppRole = "bot" | "worker";
 
@@ -32,6 +42,14 @@ export interface StartAppOptions {
   handlers?: Partial<HandlerFactories>;
   /** Called when the app can no longer work (e.g. Telegram rejects the token while polling). */
   onFatal?: (err: unknown) => void;
+  /** Outgoing paces (default: Telegram's limits, TELEGRAM_PACES); tests run a faster fake world. */
+  paces?: Paces;
+  /**
+   * Whether a worker process keeps the periodic housekeeping scheduled (default true). Tests that
+   * share one database with other test files turn it off: a reconciler run there would pick up the
+   * other files' letters.
+   */
+  maintenance?: boolean;
 }
 
 export interface App {
@@ -40,6 +58,8 @@ export interface App {
   readonly prisma: PrismaClient;
   readonly redis: Redis;
   readonly queues: Queues;
+  /** The operators' chat, as every bot and worker process reads it. */
+  readonly operatorsChat: OperatorsChat;
   /** Present when the "bot" role runs. */
   readonly bot: LifelineBot | undefined;
   /** Present when the "worker" role runs. */
@@ -48,10 +68,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Start-up failed for a reason the admin can fix; `message` is one line. */
-export class StartupError extends Error {
-  override name = "StartupError";
-}
+export { StartupError };
 
 function oneLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
@@ -102,40 +119,15 @@ async function drain(inFlight: () => number, logger: Logger): Promise<void> {
   }
 }
 
-function describeTelegramFailure(config: Config, err: unknown): string {
-  if (err instanceof GrammyError && err.error_code === 401) {
-    return "Telegram rejected BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather";
+/** The command menu is a convenience: Telegram refusing it must not stop the bot. */
+async function setCommandMenu(telegram: TelegramStartup, logger: Logger): Promise<void> {
+  try {
+    await telegram.run("setMyCommands", (api) => setBotCommands(api, createI18n()));
+  } catch (err) {
+    // Unreachable Telegram ends the start like the other calls; a refusal only costs the menu.
+    if (err instanceof TelegramUnreachableError) throw err;
+    logger.warn({ err }, "could not set the command menu; continuing");
   }
-  if (err instanceof HttpError || err instanceof GrammyError) {
-    return `Cannot reach the Bot API at ${config.telegramApiRoot} (${oneLine(err)}): check the network or TELEGRAM_API_ROOT`;
-  }
-  return `Bot start-up failed: ${oneLine(err)}`;
-}
-
-function webhookServer(bot: LifelineBot, config: Extract<Config["bot"], { mode: "webhook" }>, logger: Logger): Server {
-  const path = new URL(config.webhookUrl).pathname;
-  const handle = webhookCallback(bot, "http", {
-    secretToken: config.webhookSecret,
-    // Answer Telegram in time even if a handler is slow; the update keeps running.
-    onTimeout: "return",
-    timeoutMilliseconds: 25_000,
-  });
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method === "POST" && url.pathname === path) {
-      handle(req, res).catch((err: unknown) => {
-        logger.error({ err }, "webhook request failed");
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-      return;
-    }
-    if (req.method === "GET" && url.pathname === "/healthz") {
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
-      return;
-    }
-    res.writeHead(404).end();
-  });
 }
 
 /**
@@ -165,7 +157,15 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       throw new StartupError(`STORAGE_DIR ${config.storageDir} is not a writable directory (${oneLine(err)}): fix STORAGE_DIR or its permissions`);
     }
 
+    // One plain connection first: a missing password, a wrong one, a missing role or database and a
+    // stopped server each get their own fix, which Prisma's wrapped errors do not allow.
+    try {
+      await checkDatabaseConnection(config.databaseUrl);
+    } catch (err) {
+      throw err instanceof DatabaseConnectionError ? new StartupError(err.message) : err;
+    }
     const prisma = createPrisma(config.databaseUrl, {
+      keyring: config.keyring,
       onPoolError: (err) => logger.error({ err }, "postgresql pool error"),
     });
     cleanups.push(() => prisma.$disconnect());
@@ -178,53 +178,86 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
         : "start PostgreSQL or fix DATABASE_URL";
       throw new StartupError(`${reason} (DATABASE_URL ${redactUrl(config.databaseUrl)}): ${fix}`);
     }
+    // An empty database, or one an upgrade left behind: say what to run, not Prisma's missing relation.
+    await checkMigrationsApplied(config.databaseUrl).catch((err: unknown) => {
+      throw err instanceof MigrationsPendingError ? new StartupError(err.message) : err;
+    });
+    await verifyEncryptionKey(prisma, config.keyring).catch((err: unknown) => {
+      throw err instanceof WrongEncryptionKeyError ? new StartupError(err.message) : err;
+    });
 
     const redis = await connectRedis(config, logger);
     cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
 
     const queues = createQueues(redis, config.redisPrefix);
     cleanups.push(() => queues.close());
+    // The one source of the operators' chat for the bot and the workers (bound in Telegram, or OPERATORS_CHAT_ID).
+    const operatorsChat = createOperatorsChat({ prisma, envChatId: config.operatorsChatId, logger });
     // Before the workers: albums of reply scans wait for what Telegram held while the bot was down.
     if (roles.has("bot")) await markBotStarting(redis, config.redisPrefix);
+
+    // One pace per bot token for every process sending as this bot (see src/workers/telegram-pace.ts).
+    const pace = new OutgoingPace(redis, {
+      prefix: config.redisPrefix,
+      botId: botIdOf(config.botToken),
+      ...(options.paces ? { paces: options.paces } : {}),
+      onRecordError: (err) => logger.warn({ err }, "could not count an answer in the outgoing pace"),
+    });
 
     let workers: RunningWorkers | undefined;
     if (roles.has("worker")) {
       const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+      // Installed first, so it wraps the actual call: every message a worker sends waits for its turn.
+      api.config.use(pace.transformer("wait"));
+      api.config.use(followGroupUpgrade(operatorsChat));
       const started = startWorkers(
-        { config, prisma, redis, logger, api, i18n: createI18n(), queues },
+        { config, prisma, redis, logger, api, i18n: createI18n(), queues, operatorsChat },
         options.handlers ?? defaultHandlers,
       );
       workers = started;
       cleanups.push(() => started.close());
-      // Periodic housekeeping (assignment lapses, storage sweep); idempotent across worker processes.
-      await scheduleMaintenance(queues.byName[MAINTENANCE_QUEUE]);
+      // Runs before the close above: a job waiting for its turn to send gives up (and is retried later)
+      // instead of holding the shutdown for as long as the pace says.
+      cleanups.push(() => Promise.resolve(pace.stop()));
+      if (options.maintenance ?? true) {
+        // Periodic housekeeping (assignment lapses, storage sweep); idempotent across worker processes.
+        await scheduleMaintenance(queues.byName[MAINTENANCE_QUEUE]);
+        // A Redis restarted without persistence lost the schedulers too: they come back with the
+        // connection, and the reconciler's first run puts the lost jobs back on their way.
+        const reschedule = (): void => {
+          scheduleMaintenance(queues.byName[MAINTENANCE_QUEUE]).catch((err: unknown) => logger.warn({ err }, "could not restore the maintenance schedule"));
+        };
+        redis.on("ready", reschedule);
+        cleanups.push(() => Promise.resolve(redis.off("ready", reschedule)));
+      }
       logger.info({ queues: [...started.workers.keys()] }, "workers started");
     }
 
     let bot: LifelineBot | undefined;
     if (roles.has("bot")) {
-      if (config.operatorsChatId === undefined) {
-        logger.warn("OPERATORS_CHAT_ID is not set: operator features stay off until it is");
-      }
+      const prisonerList = createPrisonerList({ prisma, operatorsChat, i18n: createI18n(), logger });
+      const { createBot } = await import("./bot/index.js");
       bot = createBot(
-        { config, prisma, redis, logger, queues, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
+        { config, prisma, redis, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
         options.bot,
       );
       const theBot = bot;
-      try {
-        await theBot.init();
-      } catch (err) {
-        throw new StartupError(describeTelegramFailure(config, err));
-      }
-      try {
-        await setBotCommands(theBot.api, createI18n());
-      } catch (err) {
-        logger.warn({ err }, "could not set the command menu; continuing");
-      }
+      // Answers to people go at once and are only counted, so the workers' bulk sends make room for them.
+      theBot.api.config.use(pace.transformer("record"));
+      // Bounded: with Telegram unreachable the start fails with one line instead of waiting forever.
+      const telegram = telegramStartup({
+        token: config.botToken,
+        apiRoot: config.telegramApiRoot,
+        deadlineMs: config.telegramStartupTimeoutSeconds * 1000,
+        logger,
+      });
+      if (!theBot.isInited()) theBot.botInfo = await telegram.run("getMe", (api) => api.getMe());
+      // Warnings only (operators' chat, prisoner list, menus): none of them stops the start.
+      await checkSetupAtStart({ api: theBot.api, botInfo: theBot.botInfo, operatorsChat, prisonerList, logger });
 
       const mode = config.bot;
       if (mode.mode === "webhook") {
-        const server = webhookServer(theBot, mode, logger);
+        const server = createWebhookServer(theBot, { path: new URL(mode.webhookUrl).pathname, secretToken: mode.webhookSecret, logger });
         await new Promise<void>((resolve, reject) => {
           server.once("error", reject);
           server.listen(mode.port, () => resolve());
@@ -238,32 +271,49 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
               server.closeIdleConnections();
             }),
         );
-        try {
-          await theBot.api.setWebhook(mode.webhookUrl, {
-            secret_token: mode.webhookSecret,
-            allowed_updates: [...ALLOWED_UPDATES],
-          });
-        } catch (err) {
-          throw new StartupError(describeTelegramFailure(config, err));
-        }
+        await telegram.run("setWebhook", (api) =>
+          api.setWebhook(mode.webhookUrl, { secret_token: mode.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] }),
+        );
+        await setCommandMenu(telegram, logger);
         logger.info({ port: mode.port, bot_id: theBot.botInfo.id }, "bot started (webhook)");
       } else {
-        try {
-          // A webhook left from an earlier deployment would make getUpdates fail with 409.
-          await theBot.api.deleteWebhook();
-        } catch (err) {
-          throw new StartupError(describeTelegramFailure(config, err));
-        }
+        // One polling process per bot: a second one stops here with one line (src/telegram/polling-lease.ts).
+        const polling: { runner?: RunnerHandle } = {};
+        const lease = await acquirePollingLease({
+          redis,
+          prefix: config.redisPrefix,
+          botId: botIdOf(config.botToken),
+          logger,
+          onLost: (holder) => {
+            const err = new StartupError(`Another bot process (${holder}) took over polling Telegram as this bot; this one stops`);
+            logger.fatal(err.message);
+            void polling.runner?.stop();
+            options.onFatal?.(err);
+          },
+        });
+        // Given back after the runner has stopped and drained (clean-ups run in reverse).
+        cleanups.push(() => lease.release());
+        // A webhook left from an earlier deployment would make getUpdates fail with 409.
+        await telegram.run("deleteWebhook", (api) => api.deleteWebhook());
+        await setCommandMenu(telegram, logger);
         const runner: RunnerHandle = run(theBot, {
           runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
         });
+        polling.runner = runner;
         cleanups.push(async () => {
           if (runner.isRunning()) await runner.stop();
           // stop() ends fetching only; updates already handed to handlers are still running.
           await drain(() => runner.size(), logger);
         });
         runner.task()?.catch((err: unknown) => {
-          logger.fatal({ err }, "polling stopped");
+          if (isPollingConflict(err)) {
+            // Same BOT_TOKEN polled from elsewhere (another installation or Redis): say so plainly.
+            logger.fatal(
+              "Telegram ended this bot's polling because another process polls with the same BOT_TOKEN: run one polling bot per token, or use BOT_MODE=webhook",
+            );
+          } else {
+            logger.fatal({ err }, "polling stopped");
+          }
           options.onFatal?.(err);
         });
         logger.info({ bot_id: theBot.botInfo.id }, "bot started (polling)");
@@ -277,6 +327,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       prisma,
       redis,
       queues,
+      operatorsChat,
       bot,
       workers,
       stop() {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { KeyFormatError, parseKeyring, type Keyring } from "./privacy/cipher.js";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -13,12 +14,14 @@ export interface Config {
   botToken: string;
   /** Bot API root without a trailing slash; also used for file downloads. */
   telegramApiRoot: string;
+  /** How long the start-up Bot API calls may keep failing before the start gives up. */
+  telegramStartupTimeoutSeconds: number;
   databaseUrl: string;
   redisUrl: string;
   /** Prefix of every Redis key this service writes (sessions, conversations, queues). */
   redisPrefix: string;
   bot: BotModeConfig;
-  /** The operators' group chat; undefined keeps operator features off. */
+  /** The initial operators' group chat; a group bound from Telegram (/setup) wins over it (src/setup/operators-chat.ts). */
   operatorsChatId: number | undefined;
   adminIds: number[];
   /** Absolute path. */
@@ -28,6 +31,14 @@ export interface Config {
   orgReturnAddress: string | undefined;
   /** CUPS printer for print batches (`lp -d`); undefined sends batches to the operators' chat as PDF. */
   printerName: string | undefined;
+  /** Per-person flood limits (src/bot/flood.ts). */
+  flood: { messagesPerMinute: number; uploadsPerHour: number };
+  /** Days a posted letter's text and pages, and a delivered reply's scans, are kept (src/workers/retention.ts). */
+  retentionDays: number;
+  /** Replies for writers who read no Russian wait for the operators' translation and go with it (else the scans go at once, the translation after). */
+  translateBeforeDelivering: boolean;
+  /** ENCRYPTION_KEY encrypts; ENCRYPTION_PREVIOUS_KEYS only decrypt, until `keys rotate` has run. */
+  keyring: Keyring;
 }
 
 /** A bad environment: `message` is one line naming the variable and how to fix it. */
@@ -39,6 +50,7 @@ export class ConfigError extends Error {
 const HINTS: Record<string, string> = {
   BOT_TOKEN: "set it to the token @BotFather gave you, like 123456789:AAE...",
   TELEGRAM_API_ROOT: "set it to an http(s) URL such as https://api.telegram.org, or remove it",
+  TELEGRAM_STARTUP_TIMEOUT: "set it to a number of seconds between 1 and 3600 (default 30), or remove it",
   DATABASE_URL: "set it to a PostgreSQL URL such as postgresql://postgres@127.0.0.1:5432/lifeline",
   REDIS_URL: "set it to a Redis URL such as redis://127.0.0.1:6379",
   REDIS_PREFIX: "use letters, digits, '.', '_' or '-' (default lifeline)",
@@ -51,6 +63,12 @@ const HINTS: Record<string, string> = {
   STORAGE_DIR: "set it to a writable directory, or remove it to use ./data",
   LOG_LEVEL: `set it to one of ${LOG_LEVELS.join(", ")}`,
   ORG_RETURN_ADDRESS: "set it to the organisation's postal address, lines separated by \\n",
+  ENCRYPTION_KEY: "make one with `openssl rand -base64 32` and keep it safe: without it the letters cannot be read",
+  ENCRYPTION_PREVIOUS_KEYS: "set it to the comma-separated older keys (base64 of 32 bytes each), or remove it",
+  RETENTION_DAYS: "set it to a whole number of days between 1 and 3650 (default 90), or remove it",
+  FLOOD_MESSAGES_PER_MINUTE: "set it to a whole number between 5 and 10000 (default 60), or remove it",
+  UPLOADS_PER_HOUR: "set it to a whole number between 1 and 10000 (default 100), or remove it",
+  TRANSLATE_BEFORE_DELIVERING: "set it to true or false (default false), or remove it",
   PRINTER_NAME: "set it to a CUPS printer name as `lpstat -p` lists it (letters, digits, '.', '_', '-'), or remove it",
 };
 
@@ -73,6 +91,7 @@ const base = z.object({
   TELEGRAM_API_ROOT: urlWithProtocols(["http:", "https:"], "is not an http(s) URL")
     .default("https://api.telegram.org")
     .transform((value) => value.replace(/\/+$/, "")),
+  TELEGRAM_STARTUP_TIMEOUT: intString.refine((s) => s >= 1 && s <= 3600, "is out of range").default(30),
   DATABASE_URL: urlWithProtocols(["postgresql:", "postgres:"], "is not a postgresql:// URL")
     .default("postgresql://postgres@127.0.0.1:5432/lifeline")
     .refine((value) => new URL(value).pathname.length > 1, "names no database"),
@@ -92,6 +111,13 @@ const base = z.object({
     .transform((ids) => [...new Set(ids.map(Number))]),
   STORAGE_DIR: z.string().default("./data").transform((dir) => resolve(dir)),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: "is not a log level" }).default("info"),
+  FLOOD_MESSAGES_PER_MINUTE: intString.refine((n) => n >= 5 && n <= 10_000, "is out of range").default(60),
+  UPLOADS_PER_HOUR: intString.refine((n) => n >= 1 && n <= 10_000, "is out of range").default(100),
+  RETENTION_DAYS: intString.refine((days) => days >= 1 && days <= 3650, "is out of range").default(90),
+  TRANSLATE_BEFORE_DELIVERING: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { error: "is not true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
   PRINTER_NAME: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,127}$/, "is not a CUPS printer name")
@@ -100,6 +126,11 @@ const base = z.object({
     .string()
     .optional()
     .transform((value) => value?.replace(/\\n/g, "\n").trim() || undefined),
+  ENCRYPTION_KEY: z.string({ error: "is missing" }),
+  ENCRYPTION_PREVIOUS_KEYS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((part) => part.trim()).filter((part) => part !== "")),
 });
 
 const mode = z.discriminatedUnion(
@@ -152,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     botToken: e.BOT_TOKEN,
     telegramApiRoot: e.TELEGRAM_API_ROOT,
+    telegramStartupTimeoutSeconds: e.TELEGRAM_STARTUP_TIMEOUT,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
@@ -165,7 +197,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     orgReturnAddress: e.ORG_RETURN_ADDRESS,
     printerName: e.PRINTER_NAME,
+    flood: { messagesPerMinute: e.FLOOD_MESSAGES_PER_MINUTE, uploadsPerHour: e.UPLOADS_PER_HOUR },
+    retentionDays: e.RETENTION_DAYS,
+    translateBeforeDelivering: e.TRANSLATE_BEFORE_DELIVERING,
+    keyring: keyringFrom(e.ENCRYPTION_KEY, e.ENCRYPTION_PREVIOUS_KEYS),
   };
+}
+
+function keyringFrom(current: string, previous: string[]): Keyring {
+  try {
+    return parseKeyring(current, previous);
+  } catch (err) {
+    if (!(err instanceof KeyFormatError)) throw err;
+    throw new ConfigError(`Invalid configuration: ${err.message}`);
+  }
 }
 
 /** Loads `.env` from `path` into process.env when the file exists; set variables win. */

@@ -28,10 +28,18 @@ const REDACT_PATHS = [
   "req.headers",
 ];
 
+/** A bot token as Telegram issues it ("123456789:AA..."), e.g. inside a failed request's URL. */
+const BOT_TOKEN_PATTERN = /\d{5,}:[A-Za-z0-9_-]{30,}/g;
+
+/** Network errors quote the request URL, and the Bot API's URL holds the token. */
+function withoutToken(text: string | undefined): string | undefined {
+  return text?.replace(BOT_TOKEN_PATTERN, "[token]");
+}
+
 /** Errors reduced to what helps debugging; grammY errors carry the request payload (letter text). */
 function serializeError(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const out: Record<string, unknown> = { type: err.name, message: err.message, stack: err.stack };
+  if (!(err instanceof Error)) return { message: withoutToken(String(err)) };
+  const out: Record<string, unknown> = { type: err.name, message: withoutToken(err.message), stack: withoutToken(err.stack) };
   const e = err as Error & { error_code?: unknown; method?: unknown; code?: unknown; error?: unknown };
   if (e.error_code !== undefined) out.error_code = e.error_code;
   if (typeof e.method === "string") out.method = e.method;

@@ -2,27 +2,41 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FluentBundle, FluentResource } from "@fluent/bundle";
 import { describe, expect, it } from "vitest";
-import { createI18n, LOCALES, LOCALES_DIR } from "../src/bot/i18n.js";
+import { createI18n, LOCALES, LOCALES_DIR } from "../src/messages/i18n.js";
 
 function load(locale: string) {
   const source = readFileSync(join(LOCALES_DIR, `${locale}.ftl`), "utf8");
   return { source, resource: new FluentResource(source) };
 }
 
-/** Names of `{ $var }` placeables anywhere in a message (value, attributes, selectors). */
-function placeables(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) placeables(item, found);
+type Entry = FluentResource["body"][number];
+
+/**
+ * Names of `{ $var }` placeables anywhere in a message (value, attributes, selectors), including
+ * those of messages it references: `{ letters-status-name }` takes the caller's $status.
+ */
+function placeables(node: unknown, entries: Map<string, Entry>, found = new Set<string>(), seen = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) placeables(item, entries, found, seen);
   else if (node && typeof node === "object") {
     const record = node as Record<string, unknown>;
     if (record.type === "var" && typeof record.name === "string") found.add(record.name);
-    for (const value of Object.values(record)) placeables(value, found);
+    if (record.type === "mesg" && typeof record.name === "string" && !seen.has(record.name)) {
+      seen.add(record.name);
+      placeables(entries.get(record.name), entries, found, seen);
+    }
+    for (const value of Object.values(record)) placeables(value, entries, found, seen);
   }
   return found;
 }
 
+function entriesOf(resource: FluentResource): Map<string, Entry> {
+  return new Map(resource.body.map((entry) => [entry.id, entry]));
+}
+
 function messages(locale: string): Map<string, string[]> {
   const { resource } = load(locale);
-  return new Map(resource.body.map((entry) => [entry.id, [...placeables(entry)].sort()]));
+  const entries = entriesOf(resource);
+  return new Map(resource.body.map((entry) => [entry.id, [...placeables(entry, entries)].sort()]));
 }
 
 describe("locales", () => {
@@ -58,7 +72,7 @@ describe("locales", () => {
       if (entry.id.startsWith("-")) continue;
       const message = bundle.getMessage(entry.id);
       expect(message?.value, entry.id).toBeTruthy();
-      const args = Object.fromEntries([...placeables(entry)].map((name) => [name, 1]));
+      const args = Object.fromEntries([...placeables(entry, entriesOf(resource))].map((name) => [name, 1]));
       const errors: Error[] = [];
       const text = bundle.formatPattern(message!.value!, args, errors);
       expect(errors.map(String), entry.id).toEqual([]);

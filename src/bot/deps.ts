@@ -5,7 +5,9 @@ import type { Config } from "../config.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { Logger } from "../logger.js";
 import type { Queues } from "../queues/index.js";
-import type { LocaleAwareContext } from "./i18n.js";
+import type { OperatorsChat } from "../setup/operators-chat.js";
+import type { PrisonerList } from "../setup/prisoner-list.js";
+import type { LocaleAwareContext } from "../messages/i18n.js";
 
 /** What createBot needs from the outside world. */
 export interface BotDeps {
@@ -16,6 +18,10 @@ export interface BotDeps {
   logger: Logger;
   /** Producers for background jobs (notify, ...). */
   queues: Queues;
+  /** The operators' chat: bound from Telegram (/setup) or OPERATORS_CHAT_ID; ask it, never keep it. */
+  operatorsChat: OperatorsChat;
+  /** Whether anybody can be offered to writers, and the operators' notice when nobody can. */
+  prisonerList: PrisonerList;
   /** Preset to skip getMe (tests, or a cached value). */
   botInfo?: UserFromGetMe;
 }

@@ -1,5 +1,4 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from "@grammyjs/conversations";
-import { sequentialize } from "@grammyjs/runner";
 import { RedisAdapter } from "@grammyjs/storage-redis";
 import { Bot, session, type BotError, type Composer } from "grammy";
 import type { BotContext, ConversationContext, SessionData } from "./context.js";
@@ -9,10 +8,17 @@ import { cancelFeature } from "./features/cancel.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { features as defaultFeatures, type Feature } from "./features/index.js";
 import { writerComesBack } from "./features/membership.js";
-import { createI18n, localeOf } from "./i18n.js";
-import { attachLogger, autoRetryPlugin, loadWriter, retryTransformer, writerLending } from "./middlewares.js";
+import { floodControl } from "./flood.js";
+import { chatOrder } from "./chat-order.js";
+import { createI18n, isLocale, localeOf } from "../messages/i18n.js";
+import { attachLogger, autoRetryPlugin, loadWriter, writerLending } from "./middlewares.js";
+import { retryTransformer } from "../telegram/retry.js";
+import { EncryptedStorage } from "../storage/encrypted-adapter.js";
 import { WriteOnChangeStorage } from "./session-storage.js";
-import { conversationKeyPrefix } from "./state-keys.js";
+import { conversationKeyPrefix } from "../messages/state-keys.js";
+import { findWriterByTelegramId } from "../db/repositories/writers.js";
+import { DecryptionError } from "../privacy/cipher.js";
+import { followGroupUpgrade } from "../setup/operators-chat.js";
 
 export type { BotDeps, FeatureDeps } from "./deps.js";
 export type { BotContext, ConversationContext, BotConversation, SessionData } from "./context.js";
@@ -47,6 +53,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
     client: { apiRoot: config.telegramApiRoot },
   });
   bot.api.config.use(retryTransformer());
+  // A call to the operators' group after Telegram upgraded it to a supergroup goes to the new id.
+  bot.api.config.use(followGroupUpgrade(deps.operatorsChat));
 
   // Never log the update itself (it holds names and text); ids are enough to find it.
   const onError = async (err: BotError<BotContext>): Promise<void> => {
@@ -56,7 +64,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
     const chat = ctx.chat;
     if (!chat || chat.type === "channel") return;
     try {
-      const text = i18n.t(localeOf(ctx), "error-generic");
+      // A corrupted ciphertext (src/privacy/cipher.ts) is no passing hiccup: trying again will not help.
+      const text = i18n.t(localeOf(ctx), err.error instanceof DecryptionError ? "error-unreadable" : "error-generic");
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       await ctx.api.sendMessage(chat.id, text);
     } catch (notifyErr) {
@@ -67,11 +76,34 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   bot.catch((err) => onError(err));
 
   bot.use(attachLogger(logger));
-  // One update at a time per chat, so session and conversation state never race.
-  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // One update at a time per chat, in update_id order, across every bot process (chat-order.ts),
+  // so session and conversation state never race; a redelivered update is applied once. An update
+  // is noted as on its way first of all, so an earlier one never waits behind flood control. Polling
+  // (one process, updates noted in the order fetched) needs no settle window for late arrivals.
+  const order = chatOrder<BotContext>({ redis, redisPrefix: config.redisPrefix, settleMs: config.bot.mode === "webhook" ? 30 : 0 });
+  bot.use(order.register);
+  // Before the per-chat queue and any state: a flooder's extra updates cost one Redis call each.
+  bot.use(
+    ...floodControl({
+      redis,
+      redisPrefix: config.redisPrefix,
+      i18n,
+      operatorsChat: deps.operatorsChat,
+      logger,
+      limits: config.flood,
+      languageOf: async (telegramId) => {
+        const language = (await findWriterByTelegramId(prisma, telegramId))?.language;
+        return isLocale(language) ? language : undefined;
+      },
+    }),
+  );
+  bot.use(order.turn);
 
   const protectedTree = bot.errorBoundary(onError);
-  const sessions = new WriteOnChangeStorage(new RedisAdapter<SessionData>({ instance: redis }));
+  // Sessions and drafts are ciphertext in Redis; the chat's key names nothing but its id.
+  const unreadable = (key: string, err: unknown) => logger.error({ err, redis_key: key }, "stored chat state cannot be decrypted; starting it afresh");
+  const encrypted = <T>() => new EncryptedStorage<T>(new RedisAdapter<unknown>({ instance: redis }), config.keyring, { onUnreadable: unreadable });
+  const sessions = new WriteOnChangeStorage(encrypted<SessionData>());
   protectedTree.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
@@ -96,7 +128,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
         type: "key",
         version: CONVERSATIONS_VERSION,
         prefix: conversationKeyPrefix(config.redisPrefix),
-        adapter: new RedisAdapter<VersionedState<ConversationData>>({ instance: redis }),
+        adapter: encrypted<VersionedState<ConversationData>>(),
       },
       // Inside a conversation only these plugins exist: retries, logger, writer, i18n.
       plugins: [
@@ -115,7 +147,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
     (feature) => feature(featureDeps),
   );
   for (const composer of installed) protectedTree.use(composer);
-  protectedTree.use(fallbackFeature());
+  protectedTree.use(fallbackFeature(featureDeps));
 
   return bot;
 }

@@ -1,15 +1,10 @@
 import type { Context, MiddlewareFn } from "grammy";
-import { autoRetry } from "@grammyjs/auto-retry";
+import { retryTransformer } from "../telegram/retry.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { findWriterByTelegramId, getOrCreateWriter } from "../db/repositories/writers.js";
 import { updateLogBindings, type Logger } from "../logger.js";
 import type { Writer } from "./context.js";
-import { localeFromLanguageCode } from "./i18n.js";
-
-/** Waits out 429s and retries 5xx/network errors of Bot API calls. */
-export function retryTransformer() {
-  return autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 });
-}
+import { localeFromLanguageCode } from "../messages/i18n.js";
 
 /** Installs auto-retry on ctx.api inside conversations (transformers on bot.api do not reach it). */
 export function autoRetryPlugin<C extends Context>(): MiddlewareFn<C> {

@@ -2,6 +2,7 @@
 // returns an exit code; failures print one line.
 import { DEFAULT_DATABASE_URL } from "../db/migrate.js";
 import { loadDotEnv } from "../config.js";
+import { keysCommand } from "./commands/keys.js";
 import { operatorsCommand } from "./commands/operators.js";
 import { prisonersCommand } from "./commands/prisoners.js";
 import { seedCommand } from "./commands/seed.js";
@@ -15,6 +16,7 @@ const commands: Record<string, Command> = {
   seed: { usage: "seed                      load the fictional demo prisoners", run: seedCommand },
   prisoners: { usage: "prisoners import <file.csv|file.json> [--dry-run]   update the prisoner list (docs/prisoner-import.md)", run: prisonersCommand },
   operators: { usage: "operators add <telegramId> [--admin] | remove <telegramId> | list", run: operatorsCommand },
+  keys: { usage: "keys rotate [--batch 500]  re-encrypt everything under ENCRYPTION_KEY (README, Encryption keys)", run: (args, url) => keysCommand(args, url) },
 };
 
 function usage(): string {

@@ -2,6 +2,8 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
+import type { Keyring } from "../privacy/cipher.js";
+import { encryptedColumns } from "./repositories/encrypted-columns.js";
 
 export { DEFAULT_DATABASE_URL } from "./migrate.js";
 
@@ -17,6 +19,12 @@ export interface CreatePrismaOptions {
   onPoolError?: (err: Error) => void;
   /** Pool size (default 10). */
   max?: number;
+  /**
+   * Encrypts and decrypts the encrypted columns (src/db/repositories/encrypted-columns.ts). Only
+   * clients that never touch them (prisoner import, seed, operators, `keys rotate` on raw
+   * ciphertext) go without one.
+   */
+  keyring?: Keyring;
 }
 
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
@@ -24,7 +32,10 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
   pool.on("error", onError);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: onError, onConnectionError: onError });
-  return new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter });
+  // A query extension changes no model or result type, so the client keeps PrismaClient's type
+  // and every repository keeps taking a plain PrismaClient / transaction.
+  return opts.keyring ? (client.$extends(encryptedColumns(opts.keyring)) as unknown as PrismaClient) : client;
 }
 
 // Prisma's messages start with "Invalid `prisma.$queryRaw()` invocation:" and end with

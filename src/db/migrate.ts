@@ -15,6 +15,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import type * as EngineBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import { checkDatabaseConnection, DatabaseConnectionError, describeConnectionError } from "./connection-check.js";
 
 const projectRoot = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const DEFAULT_MIGRATIONS_DIR = join(projectRoot, "prisma", "migrations");
@@ -209,8 +210,7 @@ async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promi
   try {
     await client.connect();
   } catch (err) {
-    const { host } = new URL(databaseUrl);
-    throw new MigrationError(`cannot connect to PostgreSQL at ${host}: ${(err as Error).message}`);
+    throw new MigrationError(describeConnectionError(databaseUrl, err));
   }
   try {
     return await fn(client);
@@ -222,6 +222,15 @@ async function onServer<T>(databaseUrl: string, fn: (client: pg.Client) => Promi
 /** Creates the database named in the URL if it does not exist. Returns true when it was created. */
 export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const name = databaseName(databaseUrl);
+  // Connecting to the database itself first: a role that owns its database (the README's install)
+  // needs nothing else, and a wrong password or a stopped server is reported with its fix.
+  try {
+    await checkDatabaseConnection(databaseUrl);
+    return false;
+  } catch (err) {
+    const missing = err instanceof DatabaseConnectionError && (err.cause as { code?: string } | undefined)?.code === "3D000";
+    if (!missing) throw new MigrationError(err instanceof Error ? err.message : String(err));
+  }
   return onServer(databaseUrl, async (client) => {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount) return false;
@@ -230,6 +239,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     } catch (err) {
       // Another process created it between our check and our CREATE.
       if ((err as { code?: string }).code === "42P04") return false;
+      if ((err as { code?: string }).code === "42501") throw new MigrationError(describeConnectionError(databaseUrl, err));
       throw err;
     }
     return true;

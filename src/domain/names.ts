@@ -16,6 +16,14 @@ export function transliterate(text: string): string {
   return out.normalize("NFD").replace(/\p{M}/gu, "");
 }
 
+/**
+ * A name in Latin letters as it is written ("Иванова-Петрова" -> "Ivanova-Petrova"): for people
+ * whose list gives no Latin spelling. Every word, and every part of a hyphenated one, starts upper-case.
+ */
+export function latinName(text: string): string {
+  return transliterate(text.trim()).replace(/(^|[\s\-'’])(\p{L})/gu, (_, before: string, letter: string) => before + letter.toUpperCase());
+}
+
 // Latin spellings of Russian names vary by scheme (Yevgeniya / Evgenia, Dmitriy / Dmitry,
 // Mikhail / Mihail, Aleksey / Alexei, Fyodor / Fedor): fold them to one form, so exact and trigram
 // matches both work. Applied to stored names and to queries alike.

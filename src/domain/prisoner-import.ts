@@ -29,19 +29,19 @@ export const REQUIRED_COLUMNS = [
   "externalId",
   "lastName",
   "firstName",
-  "lastNameLatin",
-  "firstNameLatin",
   "birthDate",
   "region",
   "facilityName",
   "canReceiveLetters",
   "caseSummaryRu",
-  "caseSummaryEn",
 ] as const;
 
 export const OPTIONAL_COLUMNS = [
   "patronymic",
+  "lastNameLatin",
+  "firstNameLatin",
   "patronymicLatin",
+  "caseSummaryEn",
   "regionEn",
   "postalAddress",
   "cannotReceiveReason",
@@ -57,7 +57,10 @@ export const OPTIONAL_COLUMNS = [
   "lettersCount",
 ] as const;
 
-/** CSV cells holding lists: items separated by ";". */
+/**
+ * CSV cells holding lists: items separated by ";" (in a ";"-separated file such a cell is quoted,
+ * as spreadsheets do by themselves).
+ */
 const LIST_COLUMNS = new Set(["articles", "interests", "views"]);
 const KNOWN_COLUMNS = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
 const REQUIRED = new Set<string>(REQUIRED_COLUMNS);
@@ -160,14 +163,35 @@ interface RawRecords {
   errors: ImportError[];
 }
 
-// --- CSV (RFC 4180: quoted fields may hold commas, quotes doubled, and line breaks) ---
+// --- CSV (RFC 4180: quoted fields may hold the separator, quotes doubled, and line breaks) ---
 
 interface CsvRecord {
   line: number;
   fields: string[];
 }
 
-export function splitCsv(text: string): { records: CsvRecord[]; errors: ImportError[] } {
+/** Field separators a spreadsheet may save with: "," (RFC 4180), ";" (Excel in Russian and other locales), tab. */
+export type CsvDelimiter = "," | ";" | "\t";
+const DELIMITERS: readonly CsvDelimiter[] = [",", ";", "\t"];
+
+/**
+ * The separator of a file, read from its header line: the candidate that occurs most often outside
+ * quotes (field names contain none of them). "," when the line has none (a one-column file).
+ */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<CsvDelimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === "\n" || ch === "\r")) break;
+    else if (!quoted && counts.has(ch as CsvDelimiter)) counts.set(ch as CsvDelimiter, counts.get(ch as CsvDelimiter)! + 1);
+  }
+  let best: CsvDelimiter = ",";
+  for (const d of DELIMITERS) if (counts.get(d)! > counts.get(best)!) best = d;
+  return best;
+}
+
+export function splitCsv(text: string, delimiter: CsvDelimiter = ","): { records: CsvRecord[]; errors: ImportError[] } {
   const records: CsvRecord[] = [];
   const errors: ImportError[] = [];
   let line = 1;
@@ -200,11 +224,11 @@ export function splitCsv(text: string): { records: CsvRecord[]; errors: ImportEr
           field += ch;
           i++;
         }
-        if (!broken && i < n && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") {
+        if (!broken && i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
           broken = "text after a closing quote (a quote inside a field must be doubled)";
         }
       } else {
-        while (i < n && text[i] !== "," && text[i] !== "\n" && text[i] !== "\r") {
+        while (i < n && text[i] !== delimiter && text[i] !== "\n" && text[i] !== "\r") {
           if (text[i] === '"' && !broken) broken = "a quote inside an unquoted field (quote the whole field)";
           field += text[i];
           i++;
@@ -217,7 +241,7 @@ export function splitCsv(text: string): { records: CsvRecord[]; errors: ImportEr
       }
       fields.push(field);
       field = "";
-      if (text[i] === ",") {
+      if (text[i] === delimiter) {
         i++;
         continue;
       }
@@ -243,8 +267,9 @@ function csvValue(column: string, raw: string, line: number, errors: ImportError
   const value = raw.trim();
   if (LIST_COLUMNS.has(column)) return value === "" ? [] : value.split(";").map((s) => s.trim()).filter(Boolean);
   if (column === "canReceiveLetters") {
-    if (/^(true|yes|1)$/i.test(value)) return true;
-    if (/^(false|no|0)$/i.test(value)) return false;
+    // Spreadsheets in Russian write booleans as ИСТИНА / ЛОЖЬ.
+    if (/^(true|yes|1|да|истина)$/i.test(value)) return true;
+    if (/^(false|no|0|нет|ложь)$/i.test(value)) return false;
     errors.push({ line, message: `canReceiveLetters must be true or false, not "${value.slice(0, 40)}"` });
     return undefined;
   }
@@ -259,7 +284,7 @@ function csvValue(column: string, raw: string, line: number, errors: ImportError
 }
 
 function readCsv(text: string): RawRecords {
-  const { records, errors } = splitCsv(text);
+  const { records, errors } = splitCsv(text, detectDelimiter(text));
   const header = records.shift();
   if (!header) return { records: [], errors: [{ line: 0, message: "the file is empty" }] };
   const columns = header.fields.map((c) => c.trim());

@@ -1,5 +1,8 @@
-// The documented prisoner record (prisma/seed/README.md): what the demo seed and the importer read.
+// The documented prisoner record (docs/prisoner-import.md): what the demo seed and the importer read.
+// A Russian-only list is enough: Latin names come from our transliteration when the list has none,
+// and the English case summary may be left out.
 import { z } from "zod";
+import { latinName } from "./names.js";
 
 export const CANNOT_RECEIVE_REASONS = [
   "no_address",
@@ -28,7 +31,8 @@ export interface PrisonerInput {
   cannotReceiveReason: CannotReceiveReasonKey | null;
   releasedAt: Date | null;
   caseSummaryRu: string;
-  caseSummaryEn: string;
+  /** Null when the list has none: English readers see the Russian text, marked as such. */
+  caseSummaryEn: string | null;
   articles: string[];
   sentenceRu: string | null;
   sentenceEn: string | null;
@@ -50,10 +54,13 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
-// "YYYY-MM-DD" that is a real calendar day (2023-02-30 is refused), stored as UTC midnight.
+// "YYYY-MM-DD", or "DD.MM.YYYY" as a spreadsheet in Russian saves it, that is a real calendar day
+// (2023-02-30 is refused), stored as UTC midnight.
 const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "is not a date like 1990-04-23")
+  .trim()
+  .transform((value) => value.replace(/^(\d{2})\.(\d{2})\.(\d{4})$/, "$3-$2-$1"))
+  .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "is not a date like 1990-04-23 or 23.04.1990"))
   .transform((value, ctx) => {
     const date = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
@@ -78,8 +85,8 @@ export const prisonerRecordSchema = z
     lastName: text(100),
     firstName: text(100),
     patronymic: optionalText(100),
-    lastNameLatin: text(100),
-    firstNameLatin: text(100),
+    lastNameLatin: optionalText(100),
+    firstNameLatin: optionalText(100),
     patronymicLatin: optionalText(100),
     birthDate: isoDate,
     region: text(200),
@@ -90,7 +97,7 @@ export const prisonerRecordSchema = z
     cannotReceiveReason: z.enum(CANNOT_RECEIVE_REASONS).nullish().transform((v) => v ?? null),
     releasedAt: isoDate.nullish().transform((v) => v ?? null),
     caseSummaryRu: text(4000),
-    caseSummaryEn: text(4000),
+    caseSummaryEn: optionalText(4000),
     articles: z.array(text(60)).default([]),
     sentenceRu: optionalText(500),
     sentenceEn: optionalText(500),
@@ -115,7 +122,15 @@ export const prisonerRecordSchema = z
     if (r.cannotReceiveReason === "released" && !r.releasedAt) {
       ctx.addIssue({ code: "custom", path: ["releasedAt"], message: "is required when the reason is released" });
     }
-  });
+  })
+  .transform(
+    (r): PrisonerInput => ({
+      ...r,
+      lastNameLatin: r.lastNameLatin ?? latinName(r.lastName),
+      firstNameLatin: r.firstNameLatin ?? latinName(r.firstName),
+      patronymicLatin: r.patronymicLatin ?? (r.patronymic ? latinName(r.patronymic) : null),
+    }),
+  );
 
 export type PrisonerRecord = z.input<typeof prisonerRecordSchema>;
 

@@ -20,6 +20,16 @@ export function queryProblem(query: string): QueryProblem | null {
   return null;
 }
 
+/**
+ * The query as it is kept for paging and shown back: control and invisible format characters
+ * (NUL, zero-width, bidi marks) removed, spaces collapsed, NFC, at most MAX_QUERY_LENGTH characters.
+ */
+export function cleanQuery(query: string): string {
+  // Invisible format characters vanish (a zero-width space inside a name); control characters separate.
+  const cleaned = query.normalize("NFC").replace(/\p{Cf}+/gu, "").replace(/\p{Cc}+/gu, " ").replace(/\s+/g, " ").trim();
+  return [...cleaned].slice(0, MAX_QUERY_LENGTH).join("");
+}
+
 export interface PageInfo {
   /** 0-based page actually shown (a page past the end shows the last one). */
   page: number;

@@ -4,6 +4,8 @@ export class TelegramApiError extends Error {
     readonly errorCode: number,
     readonly description: string,
     readonly retryAfter?: number,
+    /** Set on calls to a group Telegram upgraded to a supergroup. */
+    readonly migrateToChatId?: number,
   ) {
     super(description);
     this.name = "TelegramApiError";

@@ -1,10 +1,11 @@
 import type { Server } from "node:http";
 import type { UserFromGetMe } from "grammy/types";
+import type { BalancerOptions } from "./balancer.js";
 import { Params } from "./params.js";
 import { dispatch, listen } from "./server.js";
 import { FakeGroup, FakeUser, Waits, type FakeUserOptions } from "./simulated.js";
-import { snapshot, type FakeMessage } from "./state.js";
-import { TelegramWorld, type ApiCall, type FailureSpec, type FakeEvent } from "./world.js";
+import { snapshot, type FakeMessage, type MemberStatus } from "./state.js";
+import { TelegramWorld, type ApiCall, type FailureSpec, type FakeEvent, type StormSpec } from "./world.js";
 
 export interface FakeTelegramOptions {
   /** The bot token the fake accepts; other tokens get 401 Unauthorized. */
@@ -20,6 +21,8 @@ export interface FakeGroupOptions {
   id?: number;
   title?: string;
   type?: "group" | "supergroup";
+  /** The bot's status in the group; "left" makes a group the bot must be added to (setBotStatus). */
+  botStatus?: MemberStatus;
 }
 
 /** A file as stored by the fake, for tests and the playground to read. */
@@ -108,14 +111,14 @@ export class FakeTelegram {
     return new FakeUser(this.world, state, this.waits, info);
   }
 
-  /** A group chat with the bot in it as an administrator. */
+  /** A group chat with the bot in it as an administrator (or with `botStatus`). */
   group(opts: FakeGroupOptions = {}): FakeGroup {
     const type = opts.type ?? "supergroup";
     const n = this.nextGroupId++;
     const id = opts.id ?? (type === "supergroup" ? -1_001_000_000_000 - n : -400_000_000 - n);
     const title = opts.title ?? `Group ${n}`;
     const state = this.world.addChat(type === "supergroup" ? { id, type, title } : { id, type, title });
-    state.members.set(this.world.botInfo.id, { user: this.world.botUser, status: "administrator" });
+    state.members.set(this.world.botInfo.id, { user: this.world.botUser, status: opts.botStatus ?? "administrator" });
     return new FakeGroup(this.world, state, this.waits);
   }
 
@@ -125,6 +128,14 @@ export class FakeTelegram {
    */
   failNext(method: string, spec: FailureSpec): void {
     this.world.addFailure(method, spec);
+  }
+
+  /**
+   * A 429 storm: from now for `durationMs`, every `every`-th call that puts a message into a chat
+   * (optionally only into `chatIds`) fails with Too Many Requests and `retry_after`.
+   */
+  storm(spec: StormSpec): void {
+    this.world.addStorm(spec);
   }
 
   /** Every Bot API call received so far, in order (optionally only one method). */
@@ -160,6 +171,31 @@ export class FakeTelegram {
   /** Observes every message, edit, deletion, chat action and callback answer; returns an unsubscribe function. */
   subscribe(listener: (event: FakeEvent) => void): () => void {
     return this.world.subscribe(listener);
+  }
+
+  /**
+   * Tests only: a load balancer in front of several webhook processes. Once a webhook is set (its
+   * secret token and max_connections apply), each update goes to one of `urls` round-robin,
+   * concurrently, and a failed POST is retried; `duplicate` posts every update to two of them.
+   * An empty list goes back to posting to the webhook's own URL.
+   */
+  setWebhookTargets(urls: string[], options: BalancerOptions = {}): void {
+    this.world.updates.setTargets(urls, options);
+  }
+
+  /**
+   * Tests only: every update reaches the bot twice, as when Telegram does not get (or loses) the
+   * bot's confirmation. Polling: the updates of each getUpdates answer come again at the start of
+   * the next answer. Webhook: each update is posted twice in a row (behind setWebhookTargets, use
+   * its `duplicate` option to post to two processes at once).
+   */
+  deliverTwice(on = true): void {
+    this.world.updates.deliverTwice(on);
+  }
+
+  /** How many times an update reached the bot so far: each update in a getUpdates answer, each accepted webhook POST. */
+  get updateDeliveries(): number {
+    return this.world.updates.deliveries;
   }
 
   /** Updates the bot has not confirmed yet. */

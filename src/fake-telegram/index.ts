@@ -19,6 +19,6 @@ export {
   type WaitOptions,
 } from "./simulated.js";
 export type { FakeMessage, MemberStatus, MessageKind, ReplyMarkup } from "./state.js";
-export type { ApiCall, CallbackAnswer, FailureSpec, FakeEvent, InlineQueryAnswer } from "./world.js";
+export type { ApiCall, CallbackAnswer, FailureSpec, FakeEvent, InlineQueryAnswer, StormSpec } from "./world.js";
 export { TelegramApiError } from "./errors.js";
 export { parseHtml, parseMarkdownV2 } from "./formatting.js";

@@ -42,6 +42,9 @@ const CHAT_ACTIONS = new Set([
 function writableChat(world: TelegramWorld, params: Params, name = "chat_id"): ChatState {
   const chat = world.chats.get(params.chatId((u) => world.chatByUsername(u), name));
   if (chat === undefined) throw badRequest("chat not found");
+  if (chat.migratedTo !== undefined) {
+    throw new TelegramApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", undefined, chat.migratedTo);
+  }
   if (chat.isPrivate) {
     if (chat.blocked) throw forbidden("bot was blocked by the user");
     if (!chat.started) throw forbidden("bot can't initiate conversation with a user");
@@ -541,6 +544,8 @@ const methods: Record<string, Handler> = {
   },
 
   setMyCommands: (world, params) => {
+    const scope = params.json("scope") as { type?: string; chat_id?: number | string } | undefined;
+    if (scope?.chat_id !== undefined && world.chats.get(Number(scope.chat_id)) === undefined) throw badRequest("chat not found");
     const commands = params.json("commands");
     if (!Array.isArray(commands) || commands.length > 100) throw badRequest("commands is empty");
     for (const c of commands as Partial<BotCommand>[]) {
@@ -604,6 +609,9 @@ const methods: Record<string, Handler> = {
   getChatMember: (world, params): ChatMember => {
     const chat = world.chats.get(params.chatId((u) => world.chatByUsername(u)));
     if (chat === undefined) throw badRequest("chat not found");
+    if (chat.migratedTo !== undefined) {
+      throw new TelegramApiError(400, "Bad Request: group chat was upgraded to a supergroup chat", undefined, chat.migratedTo);
+    }
     return memberOf(world, chat, params.int("user_id", "user not found"));
   },
 

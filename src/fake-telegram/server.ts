@@ -22,6 +22,7 @@ function sendError(res: ServerResponse, err: TelegramApiError): void {
     error_code: err.errorCode,
     description: err.description,
     ...(err.retryAfter !== undefined ? { parameters: { retry_after: err.retryAfter } } : {}),
+    ...(err.migrateToChatId !== undefined ? { parameters: { migrate_to_chat_id: err.migrateToChatId } } : {}),
   });
 }
 

@@ -30,6 +30,8 @@ export interface PressOptions {
   messageId?: number;
   /** How long to wait for answerCallbackQuery; 4000 by default. */
   timeoutMs?: number;
+  /** Send this callback_data instead of the button's, as a modified client can (forged presses). */
+  forgedData?: string;
 }
 
 export interface UserPhotoOptions {
@@ -271,7 +273,7 @@ abstract class SimulatedChat {
           from,
           message: toApiMessage(message, this.state),
           chat_instance: String(Math.abs(this.id) * 7 + 1_000_000_007),
-          data: button.callback_data,
+          data: opts.forgedData ?? button.callback_data,
         },
       });
     });
@@ -449,6 +451,46 @@ export class FakeGroup extends SimulatedChat {
   /** Makes a user creator/administrator/member/... of the group, as getChatMember will report. */
   setMemberStatus(user: FakeUser, status: MemberStatus): void {
     this.state.members.set(user.id, { user: user.info, status });
+  }
+
+  /** `by` adds the bot to the group (or changes its status), and the bot gets a my_chat_member update. */
+  setBotStatus(by: FakeUser, status: MemberStatus): void {
+    const bot = this.world.botUser;
+    const before = this.state.members.get(bot.id)?.status ?? "left";
+    if (!this.state.members.has(by.id)) this.state.members.set(by.id, { user: by.info, status: "creator" });
+    this.state.members.set(bot.id, { user: bot, status });
+    this.world.pushUpdate({
+      my_chat_member: {
+        chat: this.state.chat,
+        from: by.info,
+        date: this.world.now(),
+        old_chat_member: { status: before, user: bot },
+        new_chat_member: { status, user: bot },
+      },
+    });
+  }
+
+  /**
+   * Telegram upgrades a basic group to a supergroup (e.g. when someone makes it public or a member
+   * an administrator with more rights): a new chat with a new id; the old id refuses every call with
+   * `migrate_to_chat_id`. The bot gets the two service messages, as in Telegram.
+   */
+  upgradeToSupergroup(by: FakeUser): FakeGroup {
+    if (this.state.chat.type !== "group") throw new Error(`Chat ${this.id} is not a basic group`);
+    const newId = Number(`-100${Math.abs(this.id)}`);
+    const next = this.world.addChat({ id: newId, type: "supergroup", title: this.state.chat.title });
+    for (const [id, member] of this.state.members) next.members.set(id, { ...member });
+    const oldMessage = this.state.add({ sender: "user", from: by.info, date: this.world.now(), kind: "text", files: [], entities: [] });
+    const newMessage = next.add({ sender: "user", from: by.info, date: this.world.now(), kind: "text", files: [], entities: [] });
+    // Service messages carry no text: only the migration field.
+    const service = (stored: StoredMessage, chat: ChatState, field: Record<string, number>): Message => {
+      const { text: _text, ...message } = toApiMessage(stored, chat) as Message & { text?: string };
+      return { ...message, ...field };
+    };
+    this.world.pushUpdate({ message: service(oldMessage, this.state, { migrate_to_chat_id: newId }) });
+    this.state.migratedTo = newId;
+    this.world.pushUpdate({ message: service(newMessage, next, { migrate_from_chat_id: this.id }) });
+    return new FakeGroup(this.world, next, this.waits);
   }
 
   /** Removes the bot from the group (sends then fail with 403) and tells the bot. */

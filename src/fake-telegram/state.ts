@@ -84,6 +84,8 @@ export class ChatState {
   started = false;
   readonly members = new Map<number, { user: User; status: MemberStatus }>();
   replyKeyboard?: ReplyKeyboardMarkup;
+  /** A basic group upgraded to a supergroup: the id it lives on now (the old id refuses every call). */
+  migratedTo?: number;
 
   constructor(readonly chat: Chat) {}
 

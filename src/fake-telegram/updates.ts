@@ -1,6 +1,7 @@
 import type { Update, WebhookInfo } from "grammy/types";
 import { badRequest, TelegramApiError } from "./errors.js";
 import type { Params } from "./params.js";
+import { postUpdate, WebhookBalancer, type BalancerHost, type BalancerOptions } from "./balancer.js";
 
 export type UpdateType = Exclude<keyof Update, "update_id">;
 export type UpdatePayload = Omit<Update, "update_id">;
@@ -40,6 +41,15 @@ export class UpdateQueue {
   private webhookAbort: AbortController | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private balancer: WebhookBalancer | undefined;
+  /** Tests only: every update is delivered twice (see deliverTwice). */
+  private twice = false;
+  /** Updates delivered once by getUpdates, to be delivered again in the next answer. */
+  private replays: Update[] = [];
+  /** How many times an update reached the bot (each getUpdates result, each accepted POST). */
+  deliveries = 0;
+  /** Webhook: updates posted once already while delivering twice. */
+  private readonly postedOnce = new Set<Update>();
 
   constructor(private readonly onWebhookReply: WebhookReplyHandler) {}
 
@@ -97,10 +107,10 @@ export class UpdateQueue {
     const limit = Math.min(100, Math.max(1, params.optionalInt("limit") ?? 100));
     const timeout = Math.min(MAX_LONG_POLL_SECONDS, Math.max(0, params.optionalInt("timeout") ?? 0));
     const ready = this.takeAllowed(limit);
-    if (ready.length > 0 || timeout === 0 || this.closed) return Promise.resolve(ready);
+    if (ready.length > 0 || this.replays.length > 0 || timeout === 0 || this.closed) return Promise.resolve(this.withReplays(ready));
     return new Promise<Update[]>((resolve, reject) => {
       const waiter: Waiter = {
-        resolve,
+        resolve: (updates) => resolve(this.withReplays(updates)),
         reject,
         limit,
         timer: setTimeout(() => {
@@ -116,6 +126,29 @@ export class UpdateQueue {
         resolve([]);
       });
     });
+  }
+
+  /**
+   * Tests only: deliver every update twice, as Telegram does when a bot's confirmation is lost
+   * (polling: an answer's updates come again in the next getUpdates, whatever its offset; webhook:
+   * each update is posted twice in a row, or to two targets behind the balancer's `duplicate`).
+   */
+  deliverTwice(on: boolean): void {
+    this.twice = on;
+    if (!on) this.replays = [];
+  }
+
+  /** The answer to getUpdates: the earlier answer's updates again first (when delivering twice), then these. */
+  private withReplays(fresh: Update[]): Update[] {
+    if (!this.twice) {
+      this.deliveries += fresh.length;
+      return fresh;
+    }
+    const again = this.replays;
+    this.replays = fresh.filter((u) => !again.includes(u));
+    const answer = [...again, ...this.replays];
+    this.deliveries += answer.length;
+    return answer;
   }
 
   setWebhook(params: Params): void {
@@ -179,6 +212,7 @@ export class UpdateQueue {
   }
 
   private abortDelivery(): void {
+    this.balancer?.stop();
     this.webhookAbort?.abort();
     this.webhookAbort = undefined;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
@@ -187,7 +221,12 @@ export class UpdateQueue {
 
   /** Posts pending updates one at a time, in order; a failed delivery is retried with backoff, like Telegram. */
   private deliverToWebhook(): void {
-    if (this.delivering || this.webhook === undefined || this.closed || this.retryTimer !== undefined) return;
+    if (this.webhook === undefined || this.closed) return;
+    if (this.balancer) {
+      this.balancer.pump();
+      return;
+    }
+    if (this.delivering || this.retryTimer !== undefined) return;
     this.delivering = true;
     void this.deliveryLoop().finally(() => {
       this.delivering = false;
@@ -206,48 +245,25 @@ export class UpdateQueue {
       if (update === undefined) return;
       const abort = new AbortController();
       this.webhookAbort = abort;
-      const timeout = setTimeout(() => abort.abort(), 60_000);
-      let error: string | undefined;
-      let reply: unknown;
-      try {
-        const res = await fetch(webhook.url, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            ...(webhook.secretToken !== undefined ? { "x-telegram-bot-api-secret-token": webhook.secretToken } : {}),
-          },
-          body: JSON.stringify(update),
-          signal: abort.signal,
-        });
-        const body = await res.text();
-        if (res.status < 200 || res.status > 299) error = `Wrong response from the webhook: ${res.status} ${res.statusText}`;
-        else if ((res.headers.get("content-type") ?? "").includes("application/json") && body !== "") {
-          try {
-            reply = JSON.parse(body) as unknown;
-          } catch {
-            reply = undefined;
-          }
-        }
-      } catch (err) {
-        if (abort.signal.aborted && (this.webhook !== webhook || this.closed)) return;
-        error = abort.signal.aborted ? "Read timeout expired" : `Connection refused (${(err as Error).message})`;
-      } finally {
-        clearTimeout(timeout);
-        if (this.webhookAbort === abort) this.webhookAbort = undefined;
-      }
-      if (this.webhook !== webhook) return;
-      if (error === undefined) {
-        failures = 0;
-        this.pending = this.pending.filter((u) => u !== update);
-        if (typeof reply === "object" && reply !== null && typeof (reply as { method?: unknown }).method === "string") {
-          const { method, ...params } = reply as { method: string } & Record<string, unknown>;
-          // Telegram never reports a failed webhook reply back to the bot; neither does the fake.
-          await this.onWebhookReply(method, params).catch(() => undefined);
-        }
+      const { error, reply } = await postUpdate(webhook.url, webhook.secretToken, update, abort.signal);
+      if (this.webhookAbort === abort) this.webhookAbort = undefined;
+      if (this.webhook !== webhook || this.closed) return;
+      if (error === undefined) this.deliveries++;
+      if (error === undefined && this.twice && !this.postedOnce.has(update)) {
+        // Delivered twice: the same update goes out once more before the next one.
+        this.postedOnce.add(update);
+        if (reply) await this.onWebhookReply(reply.method, reply.params).catch(() => undefined);
         continue;
       }
-      webhook.lastErrorDate = Math.floor(Date.now() / 1000);
-      webhook.lastErrorMessage = error;
+      if (error === undefined) {
+        failures = 0;
+        this.postedOnce.delete(update);
+        this.pending = this.pending.filter((u) => u !== update);
+        // Telegram never reports a failed webhook reply back to the bot; neither does the fake.
+        if (reply) await this.onWebhookReply(reply.method, reply.params).catch(() => undefined);
+        continue;
+      }
+      this.recordError(webhook, error);
       failures++;
       const delay = Math.min(5_000, 100 * 2 ** (failures - 1));
       this.retryTimer = setTimeout(() => {
@@ -256,6 +272,44 @@ export class UpdateQueue {
       }, delay);
       return;
     }
+  }
+
+  private recordError(webhook: Webhook, message: string): void {
+    webhook.lastErrorDate = Math.floor(Date.now() / 1000);
+    webhook.lastErrorMessage = message;
+  }
+
+  /**
+   * Tests only: posts updates to these URLs (round-robin, concurrently up to max_connections)
+   * instead of the webhook's own URL, like a load balancer in front of several bot processes.
+   * The webhook must still be set (its secret token and max_connections apply). [] ends it.
+   */
+  setTargets(urls: string[], options: BalancerOptions = {}): void {
+    this.balancer?.stop();
+    this.balancer = urls.length === 0 ? undefined : new WebhookBalancer(this.balancerHost(), [...urls], options);
+    this.deliverToWebhook();
+  }
+
+  private balancerHost(): BalancerHost {
+    return {
+      pending: () => {
+        this.pending = this.pending.filter((u) => this.isAllowed(u, this.allowedUpdates));
+        return [...this.pending];
+      },
+      delivered: (update) => {
+        this.pending = this.pending.filter((u) => u !== update);
+      },
+      maxConnections: () => this.webhook?.maxConnections ?? 1,
+      post: async (url, update, signal) => {
+        const result = await postUpdate(url, this.webhook?.secretToken, update, signal);
+        if (result.error === undefined) this.deliveries++;
+        return result;
+      },
+      runReply: (reply) => this.onWebhookReply(reply.method, reply.params),
+      recordError: (message) => {
+        if (this.webhook) this.recordError(this.webhook, message);
+      },
+    };
   }
 
   close(): void {

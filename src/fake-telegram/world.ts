@@ -52,6 +52,21 @@ export interface FailureSpec {
   chatId?: number;
 }
 
+/** A 429 storm: for a while, every `every`-th message-sending call fails with Too Many Requests. */
+export interface StormSpec {
+  /** Every how many-th call fails (2: every second call). */
+  every: number;
+  /** The retry_after the 429s carry, in seconds. */
+  retryAfter: number;
+  /** How long the storm lasts from now. */
+  durationMs: number;
+  /** Only calls aimed at these chats count and fail (default: every chat). */
+  chatIds?: number[];
+}
+
+/** Methods a storm hits: those that put messages into a chat (as Telegram's flood limits do). */
+const STORM_METHOD = /^(send(?!ChatAction$)[a-z]+|copymessages?|forwardmessages?)$/i;
+
 interface PendingQuery<T> {
   chatId: number;
   messageId: number;
@@ -71,6 +86,7 @@ export class TelegramWorld {
   readonly settings = new Map<string, unknown>();
   readonly callLog: ApiCall[] = [];
   private readonly failures: (FailureSpec & { method: string; remaining: number })[] = [];
+  private readonly storms: (StormSpec & { until: number; seen: number })[] = [];
   private readonly listeners = new Set<(event: FakeEvent) => void>();
   private queryCounter = 0;
   private mediaGroupCounter = 0;
@@ -137,13 +153,30 @@ export class TelegramWorld {
     this.failures.push({ ...spec, method: method.toLowerCase(), remaining: spec.times ?? 1 });
   }
 
+  addStorm(spec: StormSpec): void {
+    if (!Number.isInteger(spec.every) || spec.every < 1) throw new Error("a storm needs every >= 1");
+    this.storms.push({ ...spec, until: Date.now() + spec.durationMs, seen: 0 });
+  }
+
+  private takeStorm(method: string, chatId: number | undefined): TelegramApiError | undefined {
+    const now = Date.now();
+    for (const storm of this.storms) {
+      if (!stormHits(storm, method, chatId, now)) continue;
+      storm.seen++;
+      if (storm.seen % storm.every === 0) {
+        return new TelegramApiError(429, defaultFailureDescription(429, storm.retryAfter), storm.retryAfter);
+      }
+    }
+    return undefined;
+  }
+
   /** The injected failure this call should get, if any (and counts it down). */
   takeFailure(method: string, chatId: number | undefined): TelegramApiError | undefined {
     const index = this.failures.findIndex(
       (f) => f.method === method.toLowerCase() && (f.chatId === undefined || f.chatId === chatId),
     );
     const failure = this.failures[index];
-    if (failure === undefined) return undefined;
+    if (failure === undefined) return this.takeStorm(method, chatId);
     failure.remaining--;
     if (failure.remaining <= 0) this.failures.splice(index, 1);
     return new TelegramApiError(
@@ -152,6 +185,11 @@ export class TelegramWorld {
       failure.retryAfter,
     );
   }
+}
+
+function stormHits(storm: StormSpec & { until: number }, method: string, chatId: number | undefined, now: number): boolean {
+  if (now >= storm.until || !STORM_METHOD.test(method)) return false;
+  return storm.chatIds === undefined || (chatId !== undefined && storm.chatIds.includes(chatId));
 }
 
 function defaultFailureDescription(errorCode: number, retryAfter: number | undefined): string {

@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import PDFDocument from "pdfkit";
 import sharp from "sharp";
 import { fontCoverage } from "./font-coverage.js";
+import { letterDay, recipientAddressLines } from "./recipient.js";
 import { cleanPrintableLine, cleanPrintableText } from "./text.js";
 
 export interface PrintableRecipient {
@@ -29,6 +30,8 @@ export interface PrintableLetter {
   returnAddress?: string;
   signature: string;
   body: PrintableBody;
+  /** When the letter is printed; the page carries its day (see letterDay). */
+  printedOn: Date;
 }
 
 /** Every fixed word printed on a page or in the envelope list; fill with pdfLabelsFrom(). */
@@ -41,11 +44,13 @@ export interface PdfLabels {
   letterCode: (code: string) => string;
   pageOf: (page: number, total: number) => string;
   returnAddress: string;
-  csv: { code: string; fullName: string; birthYear: string; facility: string; postalAddress: string };
+  /** "5 декабря 2026 г." for the day the letter is printed. */
+  letterDate: (printedOn: Date) => string;
+  envelope: { sheet: string; code: string; fullName: string; birthYear: string; facility: string; postalAddress: string };
 }
 
 /** A locale lookup such as `(key, vars) => i18n.t("ru", key, vars)`. */
-export type PdfTranslate = (key: string, vars?: Record<string, string>) => string;
+export type PdfTranslate = (key: string, vars?: Record<string, string | Date>) => string;
 
 /**
  * Builds PdfLabels from the `pdf-*` locale keys. Numbers are passed to Fluent as strings, so a
@@ -61,12 +66,14 @@ export function pdfLabelsFrom(t: PdfTranslate): PdfLabels {
     letterCode: (code) => t("pdf-letter-code", { code }),
     pageOf: (page, total) => t("pdf-page-of", { page: String(page), total: String(total) }),
     returnAddress: t("pdf-return-address"),
-    csv: {
-      code: t("pdf-csv-code"),
-      fullName: t("pdf-csv-full-name"),
-      birthYear: t("pdf-csv-birth-year"),
-      facility: t("pdf-csv-facility"),
-      postalAddress: t("pdf-csv-postal-address"),
+    letterDate: (printedOn) => t("pdf-letter-date", { date: letterDay(printedOn) }),
+    envelope: {
+      sheet: t("pdf-envelope-sheet"),
+      code: t("pdf-envelope-code"),
+      fullName: t("pdf-envelope-full-name"),
+      birthYear: t("pdf-envelope-birth-year"),
+      facility: t("pdf-envelope-facility"),
+      postalAddress: t("pdf-envelope-postal-address"),
     },
   };
 }
@@ -136,7 +143,10 @@ function contentWidth(doc: PDFKit.PDFDocument): number {
   return doc.page.width - doc.page.margins.left - doc.page.margins.right;
 }
 
-/** "Кому / Куда" in the top right corner of the first page, as Russian post addresses it. */
+/**
+ * "Кому / Куда" in the top right corner of the first page, as Russian post addresses it, and
+ * below it, right-aligned, the date: where a Russian personal letter carries it.
+ */
 function drawRecipientBlock(doc: PDFKit.PDFDocument, letter: PrintableLetter, labels: PdfLabels, fonts: Fonts): void {
   const line = (s: string) => cleanPrintableLine(s, fonts.drawable);
   const blockWidth = contentWidth(doc) * 0.55;
@@ -148,7 +158,7 @@ function drawRecipientBlock(doc: PDFKit.PDFDocument, letter: PrintableLetter, la
     ],
     [
       line(labels.recipientWhere),
-      [line(letter.recipient.facility), line(letter.recipient.postalAddress)].filter(Boolean).join("\n"),
+      recipientAddressLines(line(letter.recipient.facility), line(letter.recipient.postalAddress)).join("\n"),
     ],
   ];
   doc.font(BOLD).fontSize(BODY_SIZE);
@@ -159,8 +169,9 @@ function drawRecipientBlock(doc: PDFKit.PDFDocument, letter: PrintableLetter, la
     doc.font(REGULAR).text(value, blockLeft + labelWidth, y, { width: blockWidth - labelWidth, lineGap: LINE_GAP });
     y = doc.y + 4;
   }
+  doc.font(REGULAR).text(line(labels.letterDate(letter.printedOn)), blockLeft, y + BODY_SIZE, { width: blockWidth, align: "right" });
   doc.x = doc.page.margins.left;
-  doc.y = y + 2 * BODY_SIZE;
+  doc.y = doc.y + 2 * BODY_SIZE;
 }
 
 function drawParagraphs(doc: PDFKit.PDFDocument, text: string): void {
@@ -294,24 +305,4 @@ export async function renderBatchPdf(letters: PrintableLetter[], labels: PdfLabe
   const ranges = letters.map((letter, i) => ({ letter, ...drawLetter(doc, letter, images[i] ?? [], labels, fonts) }));
   for (const { letter, first, count } of ranges) drawFooters(doc, letter, labels, first, count, fonts);
   return finish(doc);
-}
-
-/** One envelope of the batch; a PrintableLetter fits as is. */
-export type EnvelopeRow = Pick<PrintableLetter, "code" | "recipient">;
-
-function csvField(value: string): string {
-  let v = cleanPrintableLine(value);
-  // A leading = + - @ makes spreadsheets run the cell as a formula.
-  if (/^[=+\-@]/.test(v)) v = `'${v}`;
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-/** The envelope list of a batch: RFC 4180 CSV, CRLF lines, UTF-8 with a BOM so Excel reads Cyrillic. */
-export function renderEnvelopeCsv(rows: EnvelopeRow[], labels: Pick<PdfLabels, "csv">): Buffer {
-  const h = labels.csv;
-  const lines = [
-    [h.code, h.fullName, h.birthYear, h.facility, h.postalAddress],
-    ...rows.map((r) => [r.code, r.recipient.fullName, String(r.recipient.birthYear), r.recipient.facility, r.recipient.postalAddress]),
-  ].map((cells) => cells.map(csvField).join(","));
-  return Buffer.from(`\uFEFF${lines.join("\r\n")}\r\n`, "utf8");
 }

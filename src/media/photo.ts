@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import sharp, { type Metadata } from "sharp";
+import { backgroundScale, closePaper, flattenPage, type GreyImage } from "./page-tone.js";
 
 /** Telegram's Bot API refuses getFile downloads above 20 MB; nothing larger can reach us. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -86,9 +87,25 @@ function isPixelLimitError(err: unknown): boolean {
   return err instanceof Error && /pixel limit/i.test(err.message);
 }
 
+/** The paper's brightness under every pixel of `page`: estimated small (see page-tone.ts), smoothed, scaled up. */
+async function paperBackground(page: GreyImage): Promise<Uint8Array> {
+  const raw = (width: number, height: number) => ({ raw: { width, height, channels: 1 as const } });
+  const small = backgroundScale(page.width, page.height);
+  const shrunk = await sharp(page.data, raw(page.width, page.height)).resize(small.width, small.height, { fit: "fill" }).toColourspace("b-w").raw().toBuffer();
+  const closed = closePaper({ data: shrunk, ...small });
+  // The closing leaves square steps; a blur on the small copy turns them into smooth lighting.
+  const smooth = await sharp(closed, raw(small.width, small.height))
+    .blur(Math.max(0.5, Math.min(small.width, small.height) / 40))
+    .toColourspace("b-w")
+    .raw()
+    .toBuffer();
+  return sharp(smooth, raw(small.width, small.height)).resize(page.width, page.height, { fit: "fill", kernel: "linear" }).toColourspace("b-w").raw().toBuffer();
+}
+
 /**
- * Turns a photo of a handwritten page into a print-ready page: upright, without any metadata
- * (EXIF GPS, camera, ICC, XMP), one grey channel, contrast stretched, fitted inside A4 at 200 dpi.
+ * Turns a photo of a handwritten page (or a reply scan) into a clean page: upright, without any
+ * metadata (EXIF GPS, camera, ICC, XMP), one grey channel, white paper and dark ink whatever the
+ * lighting or the amount of writing (see page-tone.ts), fitted inside A4 at 200 dpi.
  * Throws ImageRejectedError for anything the bot should answer with "send another picture".
  */
 export async function processLetterPage(input: Buffer, opts: ProcessLetterPageOptions = {}): Promise<ProcessedPage> {
@@ -116,15 +133,23 @@ export async function processLetterPage(input: Buffer, opts: ProcessLetterPageOp
   if (header.width * header.height > maxInputPixels) throw new ImageRejectedError("too-many-pixels");
 
   try {
-    const { data, info } = await sharp(input, inputOptions)
+    const { data: grey, info } = await sharp(input, inputOptions)
       .autoOrient() // apply the EXIF orientation; the tag goes with the rest of the metadata
       .flatten({ background: "#ffffff" }) // transparent scans must not print black
       .resize({ width: PAGE_MAX_WIDTH, height: PAGE_MAX_HEIGHT, fit: "inside", withoutEnlargement: true })
       .toColourspace("b-w")
-      .normalise()
+      // Sensor noise would otherwise be stretched along with faint ink into grey speckle.
+      .median(3)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 1) throw new Error(`expected one grey channel, got ${info.channels}`);
+    const page: GreyImage = { data: grey, width: info.width, height: info.height };
+    const { data: clean } = flattenPage(page, await paperBackground(page));
+    const data = await sharp(clean, { raw: { width: info.width, height: info.height, channels: 1 } })
+      .toColourspace("b-w")
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
       // No withMetadata()/withExif()/keepIccProfile(): sharp writes none of the input's metadata.
-      .toBuffer({ resolveWithObject: true });
+      .toBuffer();
     return {
       data,
       format: "jpeg",

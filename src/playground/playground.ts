@@ -1,9 +1,11 @@
 // The playground: the real bot and workers (the same startApp as `npm start`) against the fake
 // Bot API, with a web page that lets a person act as several writers and as an operator.
 import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { startApp, type App } from "../app.js";
-import { localizedCommands } from "../bot/commands.js";
-import { createI18n, LOCALES } from "../bot/i18n.js";
+import { localizedCommands } from "../messages/commands.js";
+import { createI18n, LOCALES } from "../messages/i18n.js";
 import { loadConfig, type LogLevel } from "../config.js";
 import { createPrisma } from "../db/client.js";
 import { applyMigrations } from "../db/migrate.js";
@@ -11,6 +13,7 @@ import { countPrisoners } from "../db/repositories/prisoners.js";
 import { seedDemoPrisoners } from "../db/seed.js";
 import { startFakeTelegram, type FakeTelegram } from "../fake-telegram/index.js";
 import { createLogger, type Logger } from "../logger.js";
+import { generateKeyBase64 } from "../privacy/cipher.js";
 import type { PlaygroundState } from "./protocol.js";
 import { startPlaygroundServer, type PlaygroundChat } from "./server.js";
 
@@ -68,6 +71,19 @@ async function prepareDatabase(databaseUrl: string, logger: Logger): Promise<voi
   }
 }
 
+/**
+ * The playground's own ENCRYPTION_KEY, made on its first start and kept in its storage dir so its
+ * database stays readable across restarts. Demo data only: a real key never sits beside the data.
+ */
+function playgroundEncryptionKey(storageDir: string): string {
+  const path = join(storageDir, "playground-encryption.key");
+  if (existsSync(path)) return readFileSync(path, "utf8").trim();
+  const key = generateKeyBase64();
+  mkdirSync(storageDir, { recursive: true });
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
 export async function startPlayground(opts: PlaygroundOptions): Promise<Playground> {
   const logLevel = opts.logLevel ?? "warn";
   const logger = opts.logger ?? createLogger(logLevel);
@@ -119,6 +135,7 @@ export async function startPlayground(opts: PlaygroundOptions): Promise<Playgrou
       BOT_MODE: "polling",
       OPERATORS_CHAT_ID: String(group.id),
       ADMIN_IDS: String(operator.id),
+      ENCRYPTION_KEY: playgroundEncryptionKey(opts.storageDir),
     });
     const app = await startApp(config, { roles: ["bot", "worker"], botInfo: fake.botInfo, logger });
     // The app stops before the fake, or its polling loop would log connection errors.

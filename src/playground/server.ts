@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import busboy from "busboy";
 import { transform } from "esbuild";
 import type { I18n } from "@grammyjs/i18n";
-import { LOCALES, LOCALES_DIR, type LocaleAwareContext } from "../bot/i18n.js";
+import { LOCALES, LOCALES_DIR, type LocaleAwareContext } from "../messages/i18n.js";
 import type { FakeEvent, FakeGroup, FakeMessage, FakeTelegram, FakeUser } from "../fake-telegram/index.js";
 import type { Logger } from "../logger.js";
 import type { ChatHistory, ChatView, PlaygroundEvent, PlaygroundState, PressResult, ReplyKeyboardView } from "./protocol.js";
@@ -32,6 +32,8 @@ const CLIENT_ENTRY = fileURLToPath(new URL("./client/app.ts", import.meta.url));
 const MAX_TEXT = 4096;
 const MAX_FILE_BYTES = 20 * 1024 * 1024;
 const MAX_FILES = 10;
+/** A whole upload: every file at its limit, plus room for the form's fields and boundaries. */
+const MAX_UPLOAD_BYTES = MAX_FILES * MAX_FILE_BYTES + 1024 * 1024;
 /** The bot may take a while under load (PDF rendering, queues): wait long for its answer. */
 const PRESS_TIMEOUT_MS = 20_000;
 const HEARTBEAT_MS = 15_000;
@@ -109,6 +111,11 @@ interface Upload {
   fields: Record<string, string>;
 }
 
+/**
+ * Reads a multipart upload. Any refusal (a file over 20 MB, too many files, a broken form) settles
+ * the one promise at once and stops parsing; the rest of the body is drained unread, so the page
+ * gets its answer and nothing more is kept in memory.
+ */
 function readUpload(req: IncomingMessage): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -118,32 +125,76 @@ function readUpload(req: IncomingMessage): Promise<Upload> {
       reject(new HttpError(400, "expected multipart/form-data"));
       return;
     }
-    const files: Promise<UploadedFile>[] = [];
+    let failed = false;
+    const fail = (err: HttpError): void => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(parser);
+      req.resume();
+      reject(err);
+    };
+    const files: UploadedFile[] = [];
+    let reading = 0;
+    let closed = false;
+    const finish = (): void => {
+      if (!failed && closed && reading === 0) resolve({ files: files.filter((f) => f.bytes.length > 0), fields });
+    };
     const fields: Record<string, string> = {};
     parser.on("field", (name, value) => {
       fields[name] = value;
     });
     parser.on("file", (_field, stream, info) => {
-      files.push(
-        new Promise((done, fail) => {
-          const chunks: Buffer[] = [];
-          stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-          stream.on("limit", () => fail(new HttpError(413, `${info.filename} is larger than 20 MB, Telegram's limit for bots`)));
-          stream.on("error", fail);
-          stream.on("end", () => done({ name: info.filename || "file", mimeType: info.mimeType, bytes: Buffer.concat(chunks) }));
-        }),
-      );
+      reading++;
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => {
+        if (!failed) chunks.push(chunk);
+      });
+      stream.on("limit", () => {
+        chunks.length = 0;
+        fail(new HttpError(413, `${info.filename} is larger than 20 MB, Telegram's limit for bots`));
+      });
+      stream.on("error", (err: Error) => fail(new HttpError(400, err.message)));
+      stream.on("end", () => {
+        reading--;
+        if (!failed) files.push({ name: info.filename || "file", mimeType: info.mimeType, bytes: Buffer.concat(chunks) });
+        finish();
+      });
     });
-    parser.on("filesLimit", () => reject(new HttpError(413, `at most ${MAX_FILES} files at once`)));
-    parser.on("error", (err: Error) => reject(new HttpError(400, err.message)));
+    parser.on("filesLimit", () => fail(new HttpError(413, `at most ${MAX_FILES} files at once`)));
+    parser.on("error", (err: Error) => fail(new HttpError(400, err.message)));
     parser.on("close", () => {
-      Promise.all(files).then((list) => resolve({ files: list.filter((f) => f.bytes.length > 0), fields }), reject);
+      closed = true;
+      finish();
     });
     req.pipe(parser);
   });
 }
 
 const PHOTO_TYPES = new Set(["image/jpeg", "image/png", "image/webp"]);
+
+/** The names the page may be reached by: a loopback address, never a name someone else's DNS controls. */
+function loopbackHosts(port: number): Set<string> {
+  return new Set(["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`));
+}
+
+/**
+ * The playground types into the operators' chat and shows everyone's letters: only this page may
+ * use it. A foreign Host is DNS rebinding (another site's name pointed at 127.0.0.1); a foreign
+ * Origin, or a browser saying the request is cross-site, is another page posting here. POSTs that
+ * carry JSON must say so, which a cross-site page cannot do without a preflight we never allow.
+ */
+function checkCaller(req: IncomingMessage, hosts: Set<string>, jsonBody: boolean): void {
+  const host = (req.headers.host ?? "").toLowerCase();
+  if (!hosts.has(host)) throw new HttpError(421, "the playground answers only at 127.0.0.1 or localhost");
+  if (req.method === "GET" || req.method === "HEAD") return;
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.has(origin.toLowerCase().replace(/^http:\/\//, ""))) throw new HttpError(403, "requests from other sites are refused");
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") throw new HttpError(403, "requests from other sites are refused");
+  const type = (req.headers["content-type"] ?? "").toLowerCase();
+  if (jsonBody && !type.startsWith("application/json")) throw new HttpError(415, "send JSON (Content-Type: application/json)");
+  if (!jsonBody && !type.startsWith("multipart/form-data")) throw new HttpError(415, "send multipart/form-data");
+}
 
 export interface PlaygroundServer {
   server: Server;
@@ -269,10 +320,14 @@ export async function startPlaygroundServer(deps: PlaygroundServerDeps, host: st
     req.on("close", () => clients.delete(res));
   };
 
+  // Filled in once the port is known.
+  let hosts = new Set<string>();
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://playground.local");
     const path = url.pathname;
     const method = req.method ?? "GET";
+    checkCaller(req, hosts, !path.endsWith("/upload"));
     const asset = method === "GET" ? assets.get(path === "/index.html" ? "/" : path) : undefined;
     if (asset) {
       res.writeHead(200, {
@@ -306,6 +361,7 @@ export async function startPlaygroundServer(deps: PlaygroundServerDeps, host: st
       }
       if (method === "POST" && action === "press") return sendJson(res, 200, await press(chat, await readJson(req)));
       if (method === "POST" && action === "upload") {
+        if (Number(req.headers["content-length"]) > MAX_UPLOAD_BYTES) throw new HttpError(413, "the upload is larger than 10 files of 20 MB");
         await upload(chat, req);
         return sendJson(res, 200, { ok: true });
       }
@@ -323,6 +379,15 @@ export async function startPlaygroundServer(deps: PlaygroundServerDeps, host: st
         res.end();
         return;
       }
+      // A refused body is not read: the rest of it is drained (or, when too large to drain, the connection closed).
+      if (!req.readableEnded) {
+        if (Number(req.headers["content-length"]) > MAX_UPLOAD_BYTES) {
+          res.setHeader("connection", "close");
+          res.on("finish", () => req.destroy());
+        } else {
+          req.resume();
+        }
+      }
       sendJson(res, status, { error: message });
     });
   });
@@ -335,6 +400,7 @@ export async function startPlaygroundServer(deps: PlaygroundServerDeps, host: st
   });
   const address = server.address();
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
+  hosts = loopbackHosts(actualPort);
 
   let closing: Promise<void> | undefined;
   return {

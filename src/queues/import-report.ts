@@ -1,9 +1,10 @@
 import { z } from "zod";
 
 /**
- * `import-report`: after a prisoner-list import that released, transferred or made someone
- * unreachable, one summary to the operators' chat: what happened to each letter in flight to
- * those people (held, taken out of the open batch, needs reprinting, ...). Ids and actions only.
+ * `import-report`: after a prisoner-list import that released, transferred, made someone
+ * unreachable or reachable again, one summary to the operators' chat: what happened to each letter
+ * in flight to those people (held, taken out of the open batch, needs reprinting, released from
+ * hold, ...), then a card for each letter it held. Ids and actions only.
  */
 export const IMPORT_REPORT_QUEUE = "import-report";
 
@@ -15,9 +16,13 @@ export const IMPORT_REPORT_QUEUE = "import-report";
  * - new-address: recipient transferred, not printed yet: it will be printed with the new address;
  * - rerendered: printed into the open batch: its PDF is rendered again with the new address
  *   (the batch PDF is always rendered from the current address when the batch closes);
- * - reprint: printed in a closed batch with the old address: a new PDF is sent to reprint.
+ * - reprint: printed in a closed batch with the old address: a new PDF is sent to reprint;
+ * - released: held before, and the person can receive letters again (or has a new address): back on
+ *   its way (a new card, or printing with the current address).
  */
-export const LETTER_IMPORT_ACTIONS = ["held", "held-from-open-batch", "held-printed", "new-address", "rerendered", "reprint"] as const;
+export const LETTER_IMPORT_ACTIONS = ["held", "held-from-open-batch", "held-printed", "new-address", "rerendered", "reprint", "released"] as const;
+/** The actions that leave a letter held: each such letter also gets a card with "release" and "cancel". */
+export const HELD_IMPORT_ACTIONS: readonly LetterImportAction[] = ["held", "held-from-open-batch", "held-printed"];
 export type LetterImportAction = (typeof LETTER_IMPORT_ACTIONS)[number];
 
 export const importReportPayloadSchema = z.object({
@@ -26,6 +31,8 @@ export const importReportPayloadSchema = z.object({
   released: z.number().int().min(0),
   transferred: z.number().int().min(0),
   unreachable: z.number().int().min(0),
+  /** People who can receive letters again (jobs queued before this field existed have none). */
+  reachable: z.number().int().min(0).default(0),
   letters: z
     .array(z.object({ letterId: z.number().int().positive(), action: z.enum(LETTER_IMPORT_ACTIONS) }))
     .max(10_000),

@@ -81,8 +81,12 @@ export interface Queues {
   print(payload: PrintPayload): Promise<string>;
   /** Renders a closed batch and sends it to the operators' chat or the printer (job id `batch-<batchId>`). */
   batch(payload: BatchPayload): Promise<string>;
-  /** Delivers a stored reply to its writer (job id `reply-<replyId>`; `reply-<replyId>-resume-<n>` when re-sent after the writer came back). */
-  replyDelivery(payload: ReplyDeliveryPayload): Promise<string>;
+  /**
+   * Delivers a stored reply to its writer (job id `reply-<replyId>`; `reply-<replyId>-resume-<n>` when
+   * re-sent after the writer came back). With `delayMs` the delivery is (re)armed to start that long
+   * from now, so scans still coming for the reply join it first; a delivery already running is kept.
+   */
+  replyDelivery(payload: ReplyDeliveryPayload, opts?: { delayMs?: number }): Promise<string>;
   /**
    * (Re)arms the album's closing job (job id `album-<chatId>-<mediaGroupId>`) to run `delayMs`
    * from now: every new page pushes it back. A job of a closed album is replaced, so late pages
@@ -189,11 +193,15 @@ export function createQueues(redis: Redis, prefix: string): Queues {
       const job = await byName[BATCH_QUEUE].add(BATCH_QUEUE, data, { jobId });
       return job.id ?? jobId;
     },
-    async replyDelivery(payload) {
+    async replyDelivery(payload, opts) {
       const data = replyDeliveryPayloadSchema.parse(payload);
       const jobId = replyDeliveryJobId(data);
       // Deliveries keep trying for longer: a reply waited weeks for this, minutes of outage must not lose it.
-      const job = await byName[REPLY_DELIVERY_QUEUE].add(REPLY_DELIVERY_QUEUE, data, { jobId, attempts: 15 });
+      const jobOptions = { attempts: 15 };
+      if (opts?.delayMs !== undefined) {
+        return rearmDelayedJob(byName[REPLY_DELIVERY_QUEUE], REPLY_DELIVERY_QUEUE, data, jobId, opts.delayMs, { whenBusy: "keep", jobOptions });
+      }
+      const job = await byName[REPLY_DELIVERY_QUEUE].add(REPLY_DELIVERY_QUEUE, data, { jobId, ...jobOptions });
       return job.id ?? jobId;
     },
     async replyAlbum(payload, delayMs) {

@@ -3,21 +3,29 @@ import { z } from "zod";
 
 /**
  * `maintenance`: periodic housekeeping run by job schedulers, never by users: lapsing assignments
- * nobody used in time, and deleting abandoned draft files and files whose rows are gone.
+ * nobody used in time, deleting abandoned draft files and files whose rows are gone, and retention
+ * (letters' content and reply scans deleted RETENTION_DAYS after posting / delivery), and reconciling
+ * the queues with the database.
  */
 export const MAINTENANCE_QUEUE = "maintenance";
 
-export const MAINTENANCE_TASKS = ["lapse-assignments", "clean-storage"] as const;
+export const MAINTENANCE_TASKS = ["lapse-assignments", "clean-storage", "retention", "reconcile"] as const;
 export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
 
 export const maintenancePayloadSchema = z.object({ task: z.enum(MAINTENANCE_TASKS) });
 export type MaintenancePayload = z.input<typeof maintenancePayloadSchema>;
 export type MaintenanceJobData = z.output<typeof maintenancePayloadSchema>;
 
-/** How often each task runs. Assignments lapse within a quarter hour of expiring. */
+/**
+ * How often each task runs. Assignments lapse within a quarter hour of expiring; retention deletes
+ * within an hour of the day it is due.
+ */
 export const MAINTENANCE_EVERY_MS: Record<MaintenanceTask, number> = {
   "lapse-assignments": 15 * 60_000,
   "clean-storage": 6 * 3600_000,
+  retention: 3600_000,
+  // The reconciler (src/workers/reconcile.ts): work Redis lost is back on its way within five minutes.
+  reconcile: 5 * 60_000,
 };
 
 /**

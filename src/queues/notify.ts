@@ -31,6 +31,11 @@ export const notifyPayloadSchema = z.object({
     .max(8)
     .optional(),
   /**
+   * Free text someone typed, quoted under the message (HTML blockquote, escaped). The job names
+   * where it is stored, never the text: the worker reads it from the database when it sends.
+   */
+  quote: z.object({ source: z.enum(["request-decline"]), id: z.number().int().positive() }).optional(),
+  /**
    * What makes this message unique (for example `letter-42-approved`): the job id is derived
    * from it, so enqueuing the same event twice sends one message.
    */

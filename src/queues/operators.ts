@@ -31,9 +31,16 @@ export const replyDeliveryPayloadSchema = z.object({
    * the reply's delivery attempts so far, which makes a fresh job id per comeback.
    */
   resume: z.number().int().min(0).optional(),
+  /**
+   * "translation": send the operators' translation of a delivered reply (job id `reply-<id>-translation`,
+   * the only sender of a translation, so it goes once). "translated": the delivery that waited for the
+   * translation (TRANSLATE_BEFORE_DELIVERING) goes on now that it is there (job id `reply-<id>-translated`).
+   */
+  part: z.enum(["translation", "translated"]).optional(),
 });
 export type ReplyDeliveryPayload = z.input<typeof replyDeliveryPayloadSchema>;
 export function replyDeliveryJobId(payload: ReplyDeliveryPayload): string {
+  if (payload.part !== undefined) return `reply-${payload.replyId}-${payload.part}`;
   return payload.resume === undefined ? `reply-${payload.replyId}` : `reply-${payload.replyId}-resume-${payload.resume}`;
 }
 

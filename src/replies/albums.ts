@@ -1,7 +1,9 @@
 // Albums of reply scans wait in Redis, not in a process's memory: a bot restart (or a second bot
 // process) between two pages of one album loses nothing. Keys live under the service prefix and
-// expire after a day, so an album nobody closes leaves nothing behind.
+// expire after a day, so an album nobody closes leaves nothing behind. Each page entry (its caption,
+// Telegram's file id) is stored encrypted, like every other state with typed words in Redis.
 import type { Redis } from "ioredis";
+import { decryptText, encryptText, type Keyring } from "../privacy/cipher.js";
 import type { ScanUpload } from "./intake.js";
 
 /** Album items arrive as separate updates; the album is complete after this much quiet. */
@@ -25,6 +27,11 @@ function albumKey(prefix: string, chatId: number, mediaGroupId: string): string 
   return `${prefix}:album:${chatId}:${mediaGroupId}`;
 }
 
+/** SCAN pattern of every album's waiting pages (lists of encrypted entries): `keys rotate` re-encrypts them. */
+export function albumPagesPattern(prefix: string): string {
+  return `${prefix}:album:*:*:pages`;
+}
+
 function keys(prefix: string, chatId: number, mediaGroupId: string) {
   const base = albumKey(prefix, chatId, mediaGroupId);
   return {
@@ -38,6 +45,14 @@ function keys(prefix: string, chatId: number, mediaGroupId: string) {
   };
 }
 
+/** Albums of this chat with pages not yet stored, scored by their latest page's time. */
+function openAlbumsKey(prefix: string, chatId: number): string {
+  return `${prefix}:albums-open:${chatId}`;
+}
+
+/** An album open longer than this (its closing job keeps failing) no longer holds reply deliveries back. */
+const ALBUM_OPEN_MAX_MS = 10 * 60_000;
+
 function startedKey(prefix: string): string {
   return `${prefix}:bot:started-at`;
 }
@@ -48,13 +63,15 @@ export async function markBotStarting(redis: Redis, prefix: string, now = Date.n
 }
 
 /** Stores one arriving page and the time it came. */
-export async function addAlbumPage(redis: Redis, prefix: string, chatId: number, mediaGroupId: string, page: AlbumPage, now = Date.now()): Promise<void> {
+export async function addAlbumPage(redis: Redis, keyring: Keyring, prefix: string, chatId: number, mediaGroupId: string, page: AlbumPage, now = Date.now()): Promise<void> {
   const k = keys(prefix, chatId, mediaGroupId);
   await redis
     .multi()
-    .rpush(k.pages, JSON.stringify(page))
+    .rpush(k.pages, encryptText(keyring, JSON.stringify(page)))
     .expire(k.pages, ALBUM_TTL_S)
     .set(k.last, String(now), "EX", ALBUM_TTL_S)
+    .zadd(openAlbumsKey(prefix, chatId), now, mediaGroupId)
+    .expire(openAlbumsKey(prefix, chatId), ALBUM_TTL_S)
     .exec();
 }
 
@@ -75,14 +92,23 @@ export interface PendingAlbum {
   code: string | undefined;
 }
 
-export async function readAlbum(redis: Redis, prefix: string, chatId: number, mediaGroupId: string): Promise<PendingAlbum> {
+/** A stored page entry, or undefined when it cannot be read (a key no longer listed, damage): such a page is skipped. */
+function openEntry(keyring: Keyring, entry: string): AlbumPage | undefined {
+  try {
+    return JSON.parse(decryptText(keyring, entry)) as AlbumPage;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readAlbum(redis: Redis, keyring: Keyring, prefix: string, chatId: number, mediaGroupId: string): Promise<PendingAlbum> {
   const k = keys(prefix, chatId, mediaGroupId);
   const [raw, done, code] = await Promise.all([redis.lrange(k.pages, 0, -1), redis.smembers(k.done), redis.get(k.code)]);
   const seen = new Set(done.map(Number));
   const pages: AlbumPage[] = [];
   for (const entry of raw) {
-    const page = JSON.parse(entry) as AlbumPage;
-    if (seen.has(page.messageId)) continue;
+    const page = openEntry(keyring, entry);
+    if (!page || seen.has(page.messageId)) continue;
     seen.add(page.messageId);
     pages.push(page);
   }
@@ -113,4 +139,20 @@ export async function lockAlbum(redis: Redis, prefix: string, chatId: number, me
 export async function unlockAlbum(redis: Redis, prefix: string, chatId: number, mediaGroupId: string, owner: string): Promise<void> {
   const key = keys(prefix, chatId, mediaGroupId).lock;
   if ((await redis.get(key)) === owner) await redis.del(key);
+}
+
+/** The album has nothing left to store: it stops counting as arriving (unless a page came meanwhile). */
+export async function markAlbumStored(redis: Redis, prefix: string, chatId: number, mediaGroupId: string): Promise<void> {
+  await redis.eval(
+    "if redis.call('LLEN', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0",
+    2,
+    keys(prefix, chatId, mediaGroupId).pages,
+    openAlbumsKey(prefix, chatId),
+    mediaGroupId,
+  );
+}
+
+/** Whether an album in this chat is still arriving or being stored (its pages may belong to a reply about to go out). */
+export async function albumsArriving(redis: Redis, prefix: string, chatId: number, now = Date.now()): Promise<boolean> {
+  return (await redis.zcount(openAlbumsKey(prefix, chatId), now - ALBUM_OPEN_MAX_MS, "+inf")) > 0;
 }

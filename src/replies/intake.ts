@@ -1,15 +1,15 @@
 // Turning scans sent into the operators' chat into a stored reply: which letter (caption code or the
 // card replied to), checks, download, storage, the reply row and its delivery job, and the answer in
 // the chat. Used by the bot for single messages and by the album worker for albums.
-import { createHash } from "node:crypto";
 import type { Api } from "grammy";
 import type { Message } from "grammy/types";
-import { formatUtc, recipientLine, type Translate } from "../bot/views/moderation-card.js";
+import type { Translate } from "../messages/i18n.js";
 import type { Config } from "../config.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { findLetterByCode } from "../db/repositories/moderation.js";
 import { codesAwaitingReplies, createReply, type NewReplyPage } from "../db/repositories/replies.js";
 import type { Logger } from "../logger.js";
+import { PdfRejectedError, PdfToolsMissingError, rasterisePdf } from "../media/pdf-scrub.js";
 import { ImageRejectedError, MAX_IMAGE_BYTES, processLetterPage, sniffImageFormat } from "../media/photo.js";
 import type { Queues } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
@@ -17,6 +17,12 @@ import { createFileStorage } from "../storage/index.js";
 /** Bot API downloads stop at 20 MB; a reply scan bigger than that is refused up front. */
 export const REPLY_MAX_BYTES = 20 * 1024 * 1024;
 export const REPLY_MAX_PAGES = 30;
+/**
+ * One reply is every scan the operators send for a letter before its delivery begins: the delivery
+ * starts this long after the latest scan was stored (and not while an album in the chat is still
+ * arriving), so a reply sent as two albums, or an album and a page, reaches the writer as one sequence.
+ */
+export const REPLY_GATHER_MS = 4000;
 
 const LETTER_CODE_IN_TEXT = /\bL-[2-9A-HJ-NP-Z]{4,6}\b/;
 
@@ -25,7 +31,7 @@ export function codeInText(text: string | undefined): string | undefined {
   return text ? LETTER_CODE_IN_TEXT.exec(text.toUpperCase())?.[0] : undefined;
 }
 
-type Rejection = "unsupported-format" | "too-large" | "not-a-pdf" | "corrupted" | "download-failed";
+type Rejection = "unsupported-format" | "too-large" | "not-a-pdf" | "corrupted" | "download-failed" | "too-many" | "pdf-tools-missing";
 
 class ScanRejected extends Error {
   constructor(readonly reason: Rejection) {
@@ -105,7 +111,7 @@ export type ReplyIntakeResult = { ok: true; code: string; replyId: number; creat
 /** One reply from one or more scan messages. Answers in the chat either way. */
 export async function acceptReplyScans(deps: ReplyIntakeDeps, input: ReplyIntakeInput): Promise<ReplyIntakeResult> {
   const { prisma, queues, config, logger, api, t } = deps;
-  const storage = createFileStorage(config.storageDir);
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const first = input.uploads[0];
   if (!first) return { ok: false };
   const answer = (text: string) =>
@@ -151,25 +157,37 @@ export async function acceptReplyScans(deps: ReplyIntakeDeps, input: ReplyIntake
     return bytes;
   };
 
-  /** Checks and stores one page; content-addressed, so a retried upload is the same file. */
-  const storePage = async (upload: ScanUpload, bytes: Buffer): Promise<NewReplyPage> => {
+  /** One clean JPEG page stored; content-addressed, so a retried upload is the same file. */
+  const storeImage = async (bytes: Buffer): Promise<NewReplyPage> => {
+    const page = await processLetterPage(bytes);
+    const key = `replies/${letter.id}/${page.sha256}.jpg`;
+    await storage.put(key, page.data);
+    return { storagePath: key, mimeType: "image/jpeg", width: page.width, height: page.height, sha256: page.sha256 };
+  };
+
+  /** Checks and stores one scan: a photo is one page, a PDF is rasterised into one page per PDF page. */
+  const storeScan = async (upload: ScanUpload, bytes: Buffer, room: number): Promise<NewReplyPage[]> => {
     const sniffed = sniffImageFormat(bytes);
-    if (upload.declared === "pdf" || sniffed === "pdf") {
-      // Judged by content, not by the name or type the sender's device claimed.
-      if (sniffed !== "pdf") throw new ScanRejected("not-a-pdf");
-      const sha256 = createHash("sha256").update(bytes).digest("hex");
-      const key = `replies/${letter.id}/${sha256}.pdf`;
-      await storage.put(key, bytes);
-      return { storagePath: key, mimeType: "application/pdf", sha256 };
-    }
-    if (upload.declared === "other" && sniffed === "unknown") throw new ScanRejected("unsupported-format");
     try {
+      if (upload.declared === "pdf" || sniffed === "pdf") {
+        // Judged by content, not by the name or type the sender's device claimed.
+        if (sniffed !== "pdf") throw new ScanRejected("not-a-pdf");
+        // Never stored or forwarded as a PDF: its metadata and embedded images' EXIF go (pdf-scrub.ts).
+        const rendered = await rasterisePdf(bytes, room);
+        const pages: NewReplyPage[] = [];
+        for (const png of rendered) pages.push(await storeImage(png));
+        return pages;
+      }
+      if (upload.declared === "other" && sniffed === "unknown") throw new ScanRejected("unsupported-format");
       if (bytes.length > MAX_IMAGE_BYTES) throw new ScanRejected("too-large");
-      const page = await processLetterPage(bytes);
-      const key = `replies/${letter.id}/${page.sha256}.jpg`;
-      await storage.put(key, page.data);
-      return { storagePath: key, mimeType: "image/jpeg", width: page.width, height: page.height, sha256: page.sha256 };
+      return [await storeImage(bytes)];
     } catch (err) {
+      if (err instanceof PdfRejectedError) throw new ScanRejected(err.reason === "too-many-pages" ? "too-many" : "corrupted");
+      if (err instanceof PdfToolsMissingError) {
+        // The server's fault, not the file's: the operators are told so, the admin reads how to fix it.
+        logger.error({ letter_id: letter.id }, err.message);
+        throw new ScanRejected("pdf-tools-missing");
+      }
       if (err instanceof ImageRejectedError) {
         throw new ScanRejected(
           err.reason === "too-large-file" || err.reason === "too-many-pixels" ? "too-large" : err.reason === "corrupted" || err.reason === "empty" ? "corrupted" : "unsupported-format",
@@ -181,18 +199,25 @@ export async function acceptReplyScans(deps: ReplyIntakeDeps, input: ReplyIntake
 
   const pages: NewReplyPage[] = [];
   try {
-    for (const upload of input.uploads) pages.push(await storePage(upload, await download(upload)));
+    for (const upload of input.uploads) {
+      const stored = await storeScan(upload, await download(upload), REPLY_MAX_PAGES - pages.length);
+      for (const page of stored) pages.push({ ...page, sourceMessageId: upload.messageId });
+    }
   } catch (err) {
+    if (err instanceof ScanRejected && err.reason === "too-many") {
+      await answer(t("reply-op-too-many", { max: REPLY_MAX_PAGES }));
+      return { ok: false };
+    }
     if (err instanceof ScanRejected) {
       await answer(t("reply-op-rejected", { reason: err.reason, max: REPLY_MAX_BYTES / 1024 / 1024 }));
       return { ok: false };
     }
     throw err;
   }
-  const { replyId, writerId, created } = await createReply(prisma, { letterId: letter.id, operatorId: input.operatorId, pages, sourceKey: input.sourceKey });
-  await queues.replyDelivery({ replyId });
-  logger.info({ reply_id: replyId, letter_id: letter.id, operator_id: input.operatorId, pages: pages.length, created }, "reply stored; delivery queued");
-  const { name, facility } = recipientLine(letter);
-  await answer(t("reply-op-accepted", { code, name: name.replace(/[<>&]/g, ""), facility: facility.replace(/[<>&]/g, ""), writerId, pages: pages.length, replyId, at: formatUtc(new Date()) }));
+  const { replyId, created, added, pageCount } = await createReply(prisma, { letterId: letter.id, operatorId: input.operatorId, pages, sourceKey: input.sourceKey });
+  // The delivery waits for more scans of this reply (REPLY_GATHER_MS after the latest); it answers
+  // the operators once, with the whole reply's page count, when it begins.
+  if (added) await queues.replyDelivery({ replyId }, { delayMs: REPLY_GATHER_MS });
+  logger.info({ reply_id: replyId, letter_id: letter.id, operator_id: input.operatorId, pages: pages.length, reply_pages: pageCount, created }, "reply scans stored; delivery queued");
   return { ok: true, code, replyId, created };
 }

@@ -1,17 +1,22 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, normalize, sep } from "node:path";
+import type { Keyring } from "../privacy/cipher.js";
+import { readStoredFile, writeEncryptedFile } from "./encrypted-file.js";
 
 /**
  * Files of letters, PDFs and reply scans under STORAGE_DIR, addressed by relative keys such as
  * `drafts/<writerId>/<sha256>.jpg` or `letters/<letterId>/page-1.jpg`. The database stores the keys.
+ * Every file is AES-256-GCM ciphertext on disk (src/privacy/cipher.ts); callers put and get plain bytes.
  */
 export interface FileStorage {
   /** Absolute directory everything lives under. */
   readonly root: string;
-  /** Writes atomically (temp file + rename): a reader never sees half a file, a crash leaves none. */
+  /** The keyring files are encrypted with (the current key) and read with (any key it knows). */
+  readonly keyring: Keyring;
+  /** Encrypts and writes atomically (temp file + rename): a reader never sees half a file, a crash leaves none. */
   put(key: string, bytes: Uint8Array): Promise<void>;
-  /** The file's bytes, or undefined when there is no such file. */
+  /** The file's plain bytes, or undefined when there is no such file. Throws DecryptionError for a corrupted file. */
   get(key: string): Promise<Buffer | undefined>;
   exists(key: string): Promise<boolean>;
   /** Deletes one file; a missing file is not an error. */
@@ -23,7 +28,10 @@ export interface FileStorage {
    * exists (an earlier attempt got that far), it succeeds; when both are missing, it throws.
    */
   move(from: string, to: string): Promise<void>;
-  /** Absolute path of a key (for libraries that want a path, e.g. streaming a PDF to Telegram). */
+  /**
+   * Absolute path of a key's file, which holds ciphertext: for file-system housekeeping (times,
+   * sizes, deletion) only. Nothing may hand it to a library that reads the file's content.
+   */
   pathOf(key: string): string;
 }
 
@@ -53,7 +61,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** No I/O until first use: creating a storage is cheap, folders appear on the first write. */
-export function createFileStorage(dir: string): FileStorage {
+export function createFileStorage(dir: string, keyring: Keyring): FileStorage {
   const root = normalize(dir);
   const pathOf = (key: string): string => join(root, checkKey(key));
 
@@ -69,6 +77,7 @@ export function createFileStorage(dir: string): FileStorage {
 
   return {
     root,
+    keyring,
     pathOf,
     exists,
     async put(key, bytes) {
@@ -77,7 +86,7 @@ export function createFileStorage(dir: string): FileStorage {
       // Same folder, so the rename is atomic on one file system.
       const temp = `${target}.${randomBytes(6).toString("hex")}.tmp`;
       try {
-        await writeFile(temp, bytes, { flag: "wx" });
+        await writeEncryptedFile(temp, keyring, bytes);
         await rename(temp, target);
       } catch (err) {
         await rm(temp, { force: true });
@@ -86,7 +95,9 @@ export function createFileStorage(dir: string): FileStorage {
     },
     async get(key) {
       try {
-        return await readFile(pathOf(key));
+        // A file without the cipher's header was written before encryption (an upgraded
+        // deployment): it is returned as it is, and `keys rotate` encrypts it (rotateFiles).
+        return await readStoredFile(pathOf(key), keyring);
       } catch (err) {
         if (isNotFound(err)) return undefined;
         throw err;

@@ -10,7 +10,20 @@ export function draftPrefix(writerId: number): string {
   return `drafts/${writerId}/`;
 }
 
+/**
+ * Marks a letter being written (kept with the draft's files, outside Redis): the conversation's own
+ * state lives in Redis, and when Redis loses it the bot can still tell the writer their draft is gone.
+ */
+export function draftOpenKey(writerId: number): string {
+  return `${draftPrefix(writerId)}open`;
+}
+
 /** Page `index` (1-based) of a submitted handwritten letter. */
 export function letterPageKey(letterId: number, index: number): string {
   return `letters/${letterId}/page-${index}.jpg`;
+}
+
+/** Everything of one submitted letter: its pages and its PDF (removed by retention). */
+export function letterFolder(letterId: number): string {
+  return `letters/${letterId}/`;
 }

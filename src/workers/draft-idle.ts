@@ -1,6 +1,6 @@
 import { DelayedError } from "bullmq";
-import { conversationKey } from "../bot/state-keys.js";
-import { CB } from "../bot/keyboards/callbacks.js";
+import { conversationKey } from "../messages/state-keys.js";
+import { CB } from "../messages/keyboards/callbacks.js";
 import { closeDraftIfUnchanged, readDraftActivity, type DRAFT_IDLE_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import { draftPrefix } from "../storage/keys.js";
@@ -13,7 +13,7 @@ import type { QueueHandler } from "./registry.js";
  * has no activity record, so nothing happens.
  */
 export function draftIdleHandler({ redis, config, queues }: WorkerDeps): QueueHandler<typeof DRAFT_IDLE_QUEUE> {
-  const storage = createFileStorage(config.storageDir);
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const prefix = config.redisPrefix;
   return {
     options: { concurrency: 2 },

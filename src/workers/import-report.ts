@@ -1,9 +1,12 @@
 import { UnrecoverableError } from "bullmq";
 import { InputFile } from "grammy";
-import { OPERATORS_LOCALE, splitText, type Translate } from "../bot/views/moderation-card.js";
+import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
+import { splitText } from "../messages/text.js";
 import { findLetterCodesAndBatches, loadLetterForPrint } from "../db/repositories/batches.js";
+import { heldReasons } from "../db/repositories/letter-holds.js";
 import { renderLetterPdf } from "../media/pdf.js";
-import { LETTER_IMPORT_ACTIONS, type IMPORT_REPORT_QUEUE, type LetterImportAction } from "../queues/index.js";
+import { HELD_IMPORT_ACTIONS, LETTER_IMPORT_ACTIONS, type IMPORT_REPORT_QUEUE, type LetterImportAction } from "../queues/index.js";
+import { heldCardText, heldKeyboard } from "../messages/views/held-card.js";
 import { createFileStorage } from "../storage/index.js";
 import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import { letterPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
@@ -18,14 +21,14 @@ const MESSAGE_MAX = 3800;
  * their PDF rendered again with the new address; those in a closed batch are sent to be reprinted.
  * Progress is kept in the job, so a retry sends nothing twice.
  */
-export function importReportHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHandler<typeof IMPORT_REPORT_QUEUE> {
+export function importReportHandler({ prisma, api, i18n, config, operatorsChat }: WorkerDeps): QueueHandler<typeof IMPORT_REPORT_QUEUE> {
   const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
-  const storage = createFileStorage(config.storageDir);
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const labels = russianPdfLabels(i18n);
   return {
     options: { concurrency: 1 },
     async process(data, { log, job }) {
-      const chatId = operatorsChatOrThrow(config, log, "the import report", { import_id: data.importId });
+      const chatId = await operatorsChatOrThrow(operatorsChat, log, "the import report", { import_id: data.importId });
       const step = resumableSteps(job);
 
       const rows = await findLetterCodesAndBatches(prisma, data.letters.map((l) => l.letterId));
@@ -53,6 +56,7 @@ export function importReportHandler({ prisma, api, i18n, config }: WorkerDeps): 
       }
 
       const lines = [t("import-report-title", { released: data.released, transferred: data.transferred, unreachable: data.unreachable })];
+      if (data.reachable > 0) lines.push(t("import-report-reachable", { count: data.reachable }));
       if (letters.length === 0) lines.push(t("import-report-no-letters"));
       for (const action of LETTER_IMPORT_ACTIONS) {
         const group = letters.filter((l) => l.action === action);
@@ -63,6 +67,13 @@ export function importReportHandler({ prisma, api, i18n, config }: WorkerDeps): 
       for (const [index, part] of parts.entries()) await step(`message-${index}`, () => api.sendMessage(chatId, part));
       for (const r of reprints) {
         await step(`reprint-${r.id}`, () => api.sendDocument(chatId, new InputFile(r.pdf, `letter-${r.code}.pdf`), { caption: t("import-report-reprint-caption", { code: r.code }) }));
+      }
+      // Each letter it held gets its card: operators can send it on later, or cancel it.
+      const held = letters.filter((l) => HELD_IMPORT_ACTIONS.includes(l.action));
+      const holdReasons = new Map((await heldReasons(prisma, held.map((l) => l.id))).map((r) => [r.id, r.statusReason]));
+      for (const l of held) {
+        if (!holdReasons.has(l.id)) continue;
+        await step(`held-${l.id}`, () => api.sendMessage(chatId, heldCardText(t, { code: l.code, reason: holdReasons.get(l.id) ?? null }), { reply_markup: heldKeyboard(t, l.id) }));
       }
       log.info({ import_id: data.importId, letters: letters.length, reprints: reprints.length }, "import report posted");
     },

@@ -3,11 +3,14 @@ import type { MAINTENANCE_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import type { WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
+import { runReconcile } from "./reconcile.js";
+import { applyRetention } from "./retention.js";
 import { sweepStorage } from "./storage-sweep.js";
 
 /** Periodic housekeeping (schedulers in src/queues/maintenance.ts); logs counts only. */
-export function maintenanceHandler({ prisma, config }: WorkerDeps): QueueHandler<typeof MAINTENANCE_QUEUE> {
-  const storage = createFileStorage(config.storageDir);
+export function maintenanceHandler(deps: WorkerDeps): QueueHandler<typeof MAINTENANCE_QUEUE> {
+  const { prisma, config } = deps;
+  const storage = createFileStorage(config.storageDir, config.keyring);
   return {
     options: { concurrency: 1 },
     async process(data, { log }) {
@@ -20,6 +23,15 @@ export function maintenanceHandler({ prisma, config }: WorkerDeps): QueueHandler
         case "clean-storage": {
           const swept = await sweepStorage(prisma, storage);
           log.info({ draft_files: swept.draftFiles, orphan_folders: swept.orphanFolders }, "storage swept");
+          return;
+        }
+        case "retention": {
+          const r = await applyRetention(prisma, storage, { days: config.retentionDays });
+          log.info({ letters: r.letters, replies: r.replies, batch_pdfs: r.batchPdfs, done: r.done }, "retention applied");
+          return;
+        }
+        case "reconcile": {
+          await runReconcile(deps, log);
           return;
         }
       }

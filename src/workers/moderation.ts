@@ -4,7 +4,9 @@ import type { InputMediaPhoto } from "grammy/types";
 import { loadLetterForCard } from "../db/repositories/moderation.js";
 import { createFileStorage } from "../storage/index.js";
 import type { MODERATION_QUEUE } from "../queues/index.js";
-import { cardHeader, cardKeyboard, chunkPrefix, escapeHtml, OPERATORS_LOCALE, splitText, type Translate } from "../bot/views/moderation-card.js";
+import { cardHeader, cardKeyboard, chunkPrefix } from "../messages/views/moderation-card.js";
+import { escapeHtml, splitText } from "../messages/text.js";
+import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
 import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
 
@@ -23,9 +25,9 @@ const ALBUM_MAX = 10;
  * then the text (in pieces under Telegram's limit) or the page images. Without an operators' chat
  * the job fails loudly and stays in the queue's failed set, to be retried once one is configured.
  */
-export function moderationHandler({ prisma, api, i18n, config }: WorkerDeps): QueueHandler<typeof MODERATION_QUEUE> {
+export function moderationHandler({ prisma, api, i18n, config, operatorsChat }: WorkerDeps): QueueHandler<typeof MODERATION_QUEUE> {
   const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
-  const storage = createFileStorage(config.storageDir);
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const pageBytes = async (key: string): Promise<Buffer> => {
     const bytes = await storage.get(key);
     // A page that vanished from storage will not come back by retrying.
@@ -33,9 +35,10 @@ export function moderationHandler({ prisma, api, i18n, config }: WorkerDeps): Qu
     return bytes;
   };
   return {
-    options: { concurrency: 2, limiter: { max: 25, duration: 1000 } },
+    // The operators' group takes about 20 messages a minute: the outgoing pace (telegram-pace.ts) spaces the cards.
+    options: { concurrency: 2 },
     async process(data, { log, job }) {
-      const chatId = operatorsChatOrThrow(config, log, "the moderation card", { letter_id: data.letterId });
+      const chatId = await operatorsChatOrThrow(operatorsChat, log, "the moderation card", { letter_id: data.letterId });
       const letter = await loadLetterForCard(prisma, data.letterId);
       if (!letter) {
         // Deleted with its writer's data: no card to post, nothing to retry.

@@ -1,10 +1,12 @@
-import { OPERATORS_LOCALE } from "../bot/views/moderation-card.js";
+import { OPERATORS_LOCALE } from "../messages/i18n.js";
+import { heldKeyboard } from "../messages/views/held-card.js";
 import { loadLetterForPrint, markLetterPrinted } from "../db/repositories/batches.js";
 import { holdLetter, holdReasonFor } from "../db/repositories/letter-holds.js";
 import { renderLetterPdf } from "../media/pdf.js";
 import type { PRINT_QUEUE } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import type { WorkerDeps } from "./deps.js";
+import { SHORT_LOCK } from "./job-lock.js";
 import { letterPdfKey, printableLetter, russianPdfLabels } from "./printable.js";
 import type { QueueHandler } from "./registry.js";
 
@@ -13,11 +15,13 @@ import type { QueueHandler } from "./registry.js";
  * open batch, then tells the writer. Safe to repeat: the PDF is written atomically under a fixed
  * key and only an approved letter moves on.
  */
-export function printHandler({ prisma, api, i18n, config, queues }: WorkerDeps): QueueHandler<typeof PRINT_QUEUE> {
-  const storage = createFileStorage(config.storageDir);
+export function printHandler({ prisma, api, i18n, config, queues, operatorsChat }: WorkerDeps): QueueHandler<typeof PRINT_QUEUE> {
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const labels = russianPdfLabels(i18n);
   return {
-    options: { concurrency: 1 },
+    // A short lock: a letter stranded by a crashed worker is printed by another within seconds, and
+    // after any number of crashes (up to 20), not failed on the second. Printing again is harmless.
+    options: { concurrency: 1, ...SHORT_LOCK },
     async process(data, { log }) {
       const letter = await loadLetterForPrint(prisma, data.letterId);
       if (!letter) {
@@ -38,9 +42,12 @@ export function printHandler({ prisma, api, i18n, config, queues }: WorkerDeps):
         const reason = holdReasonFor(letter.prisoner.cannotReceiveReason);
         if (await holdLetter(prisma, letter.id, reason)) {
           log.warn({ letter_id: letter.id, prisoner_id: letter.prisoner.id, reason }, "recipient cannot receive letters: letter held, not printed");
-          if (config.operatorsChatId !== undefined) {
+          const operatorsChatId = await operatorsChat.id();
+          if (operatorsChatId !== undefined) {
             const reasonText = i18n.t(OPERATORS_LOCALE, "letter-reason", { reason });
-            await api.sendMessage(config.operatorsChatId, i18n.t(OPERATORS_LOCALE, "print-held", { code: letter.code, reasonText }));
+            await api.sendMessage(operatorsChatId, i18n.t(OPERATORS_LOCALE, "print-held", { code: letter.code, reasonText }), {
+              reply_markup: heldKeyboard((key, vars) => i18n.t(OPERATORS_LOCALE, key, vars), letter.id),
+            });
           }
           await queues.notify({ writerId: letter.writerId, key: "letters-status-held", params: { code: letter.code, reason }, dedupeKey: `letter-${letter.id}-held` });
         }

@@ -1,6 +1,6 @@
 import type { I18n } from "@grammyjs/i18n";
 import { UnrecoverableError } from "bullmq";
-import type { LocaleAwareContext } from "../bot/i18n.js";
+import type { LocaleAwareContext } from "../messages/i18n.js";
 import type { LetterForPrint } from "../db/repositories/batches.js";
 import { pdfLabelsFrom, type PdfLabels, type PrintableLetter } from "../media/pdf.js";
 import type { FileStorage } from "../storage/index.js";
@@ -48,6 +48,7 @@ export async function printableLetter(letter: LetterForPrint, storage: FileStora
     ...(returnAddress ? { returnAddress } : {}),
     signature: letter.signatureName ?? "",
     body,
+    printedOn: new Date(),
   };
 }
 

@@ -14,7 +14,7 @@ export interface JobContext<N extends QueueName> {
 
 export interface QueueHandler<N extends QueueName> {
   /** Concurrency, limiter, ... merged over the defaults. */
-  options?: Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration">;
+  options?: Pick<WorkerOptions, "concurrency" | "limiter" | "lockDuration" | "stalledInterval" | "maxStalledCount">;
   /** Receives the payload already validated against the queue's schema. */
   process(data: JobData<N>, ctx: JobContext<N>): Promise<void>;
 }

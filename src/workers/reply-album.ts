@@ -1,10 +1,10 @@
 import { DelayedError } from "bullmq";
 import { Api } from "grammy";
-import { retryTransformer } from "../bot/middlewares.js";
+import { retryTransformer } from "../telegram/retry.js";
 import { authorizeOperator } from "../db/repositories/operators.js";
-import { OPERATORS_LOCALE, type Translate } from "../bot/views/moderation-card.js";
+import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
 import type { REPLY_ALBUM_QUEUE } from "../queues/index.js";
-import { ALBUM_QUIET_MS, albumDueAt, lockAlbum, readAlbum, settleAlbumPages, unlockAlbum } from "../replies/albums.js";
+import { ALBUM_QUIET_MS, albumDueAt, lockAlbum, markAlbumStored, readAlbum, settleAlbumPages, unlockAlbum } from "../replies/albums.js";
 import { acceptReplyScans } from "../replies/intake.js";
 import type { WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
@@ -36,10 +36,11 @@ export function replyAlbumHandler({ prisma, i18n, config, redis, queues, logger 
       try {
         // Pages stored while this runs (late ones) are taken in the next round, as their own reply.
         for (;;) {
-          const album = await readAlbum(redis, prefix, chatId, mediaGroupId);
+          const album = await readAlbum(redis, config.keyring, prefix, chatId, mediaGroupId);
           const first = album.pages[0];
           if (!first) {
             if (album.read > 0) await settleAlbumPages(redis, prefix, chatId, mediaGroupId, { read: album.read, messageIds: [] });
+            await markAlbumStored(redis, prefix, chatId, mediaGroupId);
             return;
           }
           // The role is checked again now: an operator removed meanwhile cannot add a reply.

@@ -1,32 +1,18 @@
-import { UnrecoverableError } from "bullmq";
+import { DelayedError, UnrecoverableError } from "bullmq";
 import { InlineKeyboard, InputFile } from "grammy";
-import type { Redis } from "ioredis";
-import { isLocale, type Locale } from "../bot/i18n.js";
-import { OPERATORS_LOCALE } from "../bot/views/moderation-card.js";
-import { REPLY_CB } from "../bot/views/replies.js";
-import { loadReplyForDelivery, markReplyPageDelivered, recordDeliveryAttempt, setReplyDeliveryState, type ReplyForDelivery } from "../db/repositories/replies.js";
+import { isLocale, OPERATORS_LOCALE, type Locale } from "../messages/i18n.js";
+import { formatUtc } from "../messages/text.js";
+import { REPLY_CB, translationMessages } from "../messages/views/replies.js";
+import { closeReplyForDelivery, loadReplyForDelivery, markReplyPageDelivered, recordDeliveryAttempt, setReplyDeliveryState, type ReplyForDelivery } from "../db/repositories/replies.js";
+import { holdForTranslation, markTranslationDelivered, recordAcceptedMessage, translationState } from "../db/repositories/reply-translations.js";
 import { updateWriterProfile } from "../db/repositories/writers.js";
 import type { REPLY_DELIVERY_QUEUE } from "../queues/index.js";
+import { ALBUM_QUIET_MS, albumsArriving } from "../replies/albums.js";
 import { createFileStorage } from "../storage/index.js";
 import type { WorkerDeps } from "./deps.js";
-import type { QueueHandler } from "./registry.js";
+import { JobLockLostError, keepJobLock, SHORT_LOCK } from "./job-lock.js";
+import { resumableSteps, type QueueHandler } from "./registry.js";
 import { isUndeliverable } from "./telegram-errors.js";
-
-/** Telegram allows about one message per second in one chat. */
-export const PER_CHAT_INTERVAL_MS = 1100;
-
-/**
- * Waits until this chat may get another message, across every worker process: a Redis key with a
- * TTL is the chat's "recently sent" mark, taken atomically with SET NX.
- */
-export async function paceChat(redis: Redis, key: string, intervalMs = PER_CHAT_INTERVAL_MS): Promise<void> {
-  for (;;) {
-    const taken = await redis.set(key, "1", "PX", intervalMs, "NX");
-    if (taken === "OK") return;
-    const ttl = await redis.pttl(key);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(50, ttl)));
-  }
-}
 
 /** The prisoner's name as the writer reads it: Cyrillic for Russian, Latin otherwise. */
 export function senderName(reply: ReplyForDelivery, locale: Locale): string {
@@ -40,22 +26,93 @@ export function senderName(reply: ReplyForDelivery, locale: Locale): string {
  * it is from, the last one carrying "Write back". Each page's deliveredAt is recorded right after
  * Telegram accepts it and before the job is acknowledged, so a retry (429, crash, restart) resumes
  * with the first page not yet delivered and never sends one twice.
+ *
+ * A reply takes scans until this job begins (see REPLY_GATHER_MS in src/replies/intake.ts): it waits
+ * while an album is still arriving in the operators' chat, then closes the reply, so the writer gets
+ * one sequence "Page k of N" and the operators one answer naming N.
  */
-export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger }: WorkerDeps): QueueHandler<typeof REPLY_DELIVERY_QUEUE> {
-  const storage = createFileStorage(config.storageDir);
+/** Writers who read no Russian get the operators' translation of a reply. */
+export function needsTranslationFor(locale: Locale): boolean {
+  return locale !== "ru";
+}
+
+export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operatorsChat, redis, queues }: WorkerDeps): QueueHandler<typeof REPLY_DELIVERY_QUEUE> {
+  const storage = createFileStorage(config.storageDir, config.keyring);
   const tellOperators = async (key: string, vars: Record<string, string | number>): Promise<void> => {
-    if (config.operatorsChatId === undefined) return;
     try {
-      await api.sendMessage(config.operatorsChatId, i18n.t(OPERATORS_LOCALE, key, vars));
+      const operatorsChatId = await operatorsChat.id();
+      if (operatorsChatId === undefined) return;
+      await api.sendMessage(operatorsChatId, i18n.t(OPERATORS_LOCALE, key, vars));
     } catch (err) {
       logger.warn({ err }, "could not tell the operators about a reply delivery problem");
     }
   };
+  const confirmToOperators = async (reply: ReplyForDelivery, chatId: number, translateInto: Locale | undefined): Promise<void> => {
+    const t = (key: string, vars: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+    // The operators read the full Russian name, as on the letter's card.
+    const p = reply.letter.prisoner;
+    const request = reply.letter.specificRequest;
+    const name = p ? [p.lastName, p.firstName, p.patronymic].filter(Boolean).join(" ") : (request?.fullName ?? "—");
+    const facility = p ? p.facilityName : (request?.facility ?? "—");
+    const text = t("reply-op-accepted", {
+      code: reply.letter.code,
+      name: name.replace(/[<>&]/g, ""),
+      facility: facility.replace(/[<>&]/g, ""),
+      writerId: reply.letter.writerId,
+      pages: reply.pages.length,
+      replyId: reply.id,
+      at: formatUtc(reply.receivedAt),
+    });
+    // A writer who reads no Russian: the operators are asked for the translation as a reply to this very message.
+    const ask = translateInto
+      ? `\n\n${t(config.translateBeforeDelivering ? "reply-op-needs-translation-held" : "reply-op-needs-translation", { language: translateInto })}`
+      : "";
+    const first = reply.pages.map((p) => p.sourceMessageId).find((id) => id !== null);
+    const replyTo = first != null ? { reply_parameters: { message_id: first, allow_sending_without_reply: true } } : {};
+    const sent = await api.sendMessage(chatId, text + ask, { parse_mode: "HTML", ...replyTo });
+    await recordAcceptedMessage(prisma, reply.id, sent.message_id, translateInto !== undefined);
+  };
+  /** The translation's messages to the writer; only the "translation" job calls it, so it goes once. */
+  const deliverTranslation = async (replyId: number, log: Pick<typeof logger, "info" | "warn">): Promise<void> => {
+    const state = await translationState(prisma, replyId);
+    if (!state?.translationText || state.translationDeliveredAt) return;
+    // Not delivered yet: the delivery queues this job again when it has sent the pages.
+    if (state.deliveryState !== "delivered") {
+      log.info({ reply_id: replyId, state: state.deliveryState }, "translation waits for the reply's pages");
+      return;
+    }
+    const reply = await loadReplyForDelivery(prisma, replyId);
+    if (!reply) return;
+    const writer = reply.letter.writer;
+    const locale: Locale = isLocale(writer.language) ? writer.language : "en";
+    const t = (key: string, vars?: Record<string, string | number>) => i18n.t(locale, key, vars);
+    const messages = translationMessages(t, { name: senderName(reply, locale), code: reply.letter.code, text: state.translationText });
+    const chatId = Number(writer.telegramId);
+    try {
+      for (const [i, text] of messages.entries()) {
+        const last = i === messages.length - 1;
+        const markup = last ? { reply_markup: new InlineKeyboard().text(t("reply-button-write-back"), REPLY_CB.writeBack(reply.letterId)) } : {};
+        await api.sendMessage(chatId, text, { parse_mode: "HTML", ...markup });
+      }
+    } catch (err) {
+      if (isUndeliverable(err)) {
+        await updateWriterProfile(prisma, writer.id, { botBlockedAt: new Date() });
+        log.warn({ reply_id: replyId, writer_id: writer.id }, "writer blocked the bot; translation kept");
+        return;
+      }
+      throw err;
+    }
+    await markTranslationDelivered(prisma, replyId);
+    log.info({ reply_id: replyId, messages: messages.length }, "reply translation delivered");
+  };
   return {
-    // Telegram's bulk limit is about 30 messages/s: stay under it across all workers.
-    options: { concurrency: 5, limiter: { max: 25, duration: 1000 } },
-    async process(data, { log, job }) {
-      const reply = await loadReplyForDelivery(prisma, data.replyId);
+    // Pages go about one a second into the writer's chat, and within the bot's overall limit: the
+    // outgoing pace (telegram-pace.ts) every worker's Api goes through sees to both.
+    // A short lock: after a crash, another worker takes the delivery over within seconds (job-lock.ts).
+    options: { concurrency: 5, ...SHORT_LOCK },
+    async process(data, { log, job, token }) {
+      if (data.part === "translation") return deliverTranslation(data.replyId, log);
+      let reply = await loadReplyForDelivery(prisma, data.replyId);
       if (!reply) {
         // Deleted with its writer's data: nobody to deliver to, nothing to retry.
         log.info({ reply_id: data.replyId }, "reply no longer exists; nothing to deliver");
@@ -67,13 +124,39 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
         log.info({ reply_id: reply.id, state: reply.deliveryState }, "reply delivery already settled");
         return;
       }
-      await recordDeliveryAttempt(prisma, reply.id);
+      const operatorsChatId = await operatorsChat.id();
+      if (reply.closedAt === null) {
+        // An album still arriving in the operators' chat may hold more pages of this reply: wait for it.
+        if (operatorsChatId !== undefined && (await albumsArriving(redis, config.redisPrefix, operatorsChatId))) {
+          await job.moveToDelayed(Date.now() + ALBUM_QUIET_MS, token);
+          throw new DelayedError();
+        }
+        // From here on, new scans for the letter make a new reply; pages read after closing are final.
+        await closeReplyForDelivery(prisma, reply.id);
+        reply = (await loadReplyForDelivery(prisma, reply.id)) ?? reply;
+      }
       const writer = reply.letter.writer;
       const locale: Locale = isLocale(writer.language) ? writer.language : "en";
+      const translate = needsTranslationFor(locale);
+      const afterTranslation = data.part === "translated";
+      if (!resumed && !afterTranslation && operatorsChatId !== undefined) {
+        const settled = reply;
+        // One answer per reply, however many albums it came in, naming the whole page count.
+        await resumableSteps(job)("confirmed", () => confirmToOperators(settled, operatorsChatId, translate ? locale : undefined));
+      }
+      if (translate && config.translateBeforeDelivering && !resumed && !afterTranslation && operatorsChatId !== undefined) {
+        // The scans wait for the translation; an operator's translation restarts the delivery ("translated").
+        if (await holdForTranslation(prisma, reply.id)) {
+          log.info({ reply_id: reply.id }, "reply held until the operators translate it");
+          return;
+        }
+        reply = (await loadReplyForDelivery(prisma, reply.id)) ?? reply;
+      }
+      const translationComing = translate && reply.translationText === null && reply.translationDeliveredAt === null;
+      await recordDeliveryAttempt(prisma, reply.id);
       const chatId = Number(writer.telegramId);
       const total = reply.pages.length;
       const from = senderName(reply, locale);
-      const paceKey = `${config.redisPrefix}:pace:${chatId}`;
       try {
         for (const page of reply.pages) {
           if (page.deliveredAt) continue;
@@ -85,7 +168,8 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
               : i18n.t(locale, "reply-delivery-page", { page: page.index + 1, total });
           const last = page.index === total - 1;
           const markup = last ? { reply_markup: new InlineKeyboard().text(i18n.t(locale, "reply-button-write-back"), REPLY_CB.writeBack(reply.letterId)) } : {};
-          await paceChat(redis, paceKey);
+          // Only while this run still owns the job: a run given up as stalled must not race its successor.
+          await keepJobLock(job, token);
           if (page.mimeType === "application/pdf") {
             await api.sendDocument(chatId, new InputFile(bytes, `reply-${reply.letter.code}-${page.index + 1}.pdf`), { caption, ...markup });
           } else {
@@ -95,6 +179,11 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
           log.info({ reply_id: reply.id, page: page.index }, "reply page delivered");
         }
       } catch (err) {
+        // Another run owns the delivery now and carries on from the first page not yet delivered.
+        if (err instanceof JobLockLostError) {
+          log.warn({ reply_id: reply.id }, "reply delivery handed to another worker; this run stops");
+          throw err;
+        }
         if (isUndeliverable(err)) {
           await setReplyDeliveryState(prisma, reply.id, "blocked");
           await updateWriterProfile(prisma, writer.id, { botBlockedAt: new Date() });
@@ -109,8 +198,21 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, redis, logger 
         }
         throw err;
       }
+      if (translationComing) {
+        // The scans are in Russian: the writer is told, once, that the translation follows.
+        await resumableSteps(job)("translation-note", () =>
+          api.sendMessage(chatId, i18n.t(locale, "reply-delivery-translation-coming")).catch((err: unknown) => {
+            // The pages got there; a writer who blocked the bot since misses only the note.
+            if (!isUndeliverable(err)) throw err;
+          }),
+        );
+      }
       await setReplyDeliveryState(prisma, reply.id, "delivered");
       log.info({ reply_id: reply.id, pages: total, resumed }, "reply delivered");
+      // Read after "delivered" is stored: a translation saved before it is sent from here, one saved
+      // after it sees "delivered" and queues the same job (one job id, one sender).
+      const translation = await translationState(prisma, reply.id);
+      if (translation?.translationText && !translation.translationDeliveredAt) await queues.replyDelivery({ replyId: reply.id, part: "translation" });
       if (resumed) await tellOperators("reply-op-delivered-late", { code: reply.letter.code, replyId: reply.id, writerId: writer.id });
     },
   };

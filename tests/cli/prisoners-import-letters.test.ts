@@ -15,6 +15,7 @@ import { postCard, randomCode, startedWriter, startOperatorsWorld, type Operator
 import { createIsolatedDatabase, type IsolatedDatabase } from "../helpers/db.js";
 import { jsonFile, prisonerRecord } from "../helpers/prisoner-records.js";
 import { collapse, readPdf } from "../media/read-pdf.js";
+import { sheetTexts } from "../media/read-xlsx.js";
 
 const NEW_ADDRESS = "618540, г. Соликамск, ул. Северная, д. 6";
 const NEW_FACILITY = "ФКУ ИК-6 УФСИН России по Пермскому краю";
@@ -127,7 +128,7 @@ describe("an import and the letters on their way", () => {
     // One summary for the operators, every letter under what happened to it.
     const summary = (await report).text ?? "";
     expect(summary.split("\n")).toEqual([
-      "📋 Список заключённых обновлён: освобождены — 1, переведены — 2, больше не могут получать письма — 1.",
+      "📋 Список заключённых обновлён. Освобождены: 1; переведены: 2; больше не могут получать письма: 1.",
       "",
       `⏸ Задержаны, не печатать и не отправлять (2): ${a.code}, ${b.code}`,
       "",
@@ -148,7 +149,7 @@ describe("an import and the letters on their way", () => {
     const reprinted = await pdfText((await reprintDoc).fileBytes());
     expect(reprinted).toContain("Соликамск");
     expect(reprinted).not.toContain("Примерная");
-    const rerendered = await pdfText(await createFileStorage(t.config.storageDir).get(letterPdfKey(d.id)));
+    const rerendered = await pdfText(await createFileStorage(t.config.storageDir, t.config.keyring).get(letterPdfKey(d.id)));
     expect(rerendered).toContain("Соликамск");
 
     // The writer is told in their language.
@@ -156,12 +157,12 @@ describe("an import and the letters on their way", () => {
 
     // The card of a held letter cannot be approved, and says why.
     const answer = await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
-    expect(answer.text).toContain("задержано, печатать нельзя");
+    expect(answer.text).toContain("статус: задержано");
     expect(answer.showAlert).toBe(true);
     const redrawn = group.messages().find((m) => m.messageId === card.messageId);
     expect(redrawn?.text).toContain("⏸ Задержано, не печатать — система");
     expect(redrawn?.text).toContain("Причина: получатель вышел на свободу");
-    expect(redrawn?.inlineKeyboard.flat()).toEqual([]);
+    expect(redrawn?.inlineKeyboard.flat().map((b) => b.text)).toEqual(["▶️ Отправить дальше", "🗑 Отменить письмо"]);
 
     // A print job for a held letter prints nothing.
     await t.app.queues.print({ letterId: b.id });
@@ -169,9 +170,9 @@ describe("an import and the letters on their way", () => {
     expect(await prisma.letter.findUniqueOrThrow({ where: { id: b.id } })).toMatchObject({ status: "held", pdfPath: null, batchId: null });
 
     // The open batch goes out with the new address and without the held letter.
-    const csv = group.waitForMessage((m) => m.document?.file_name === `envelopes-batch-${openBatch.id}.csv`, { timeoutMs: 20_000 });
+    const list = group.waitForMessage((m) => m.document?.file_name === `envelopes-batch-${openBatch.id}.xlsx`, { timeoutMs: 20_000 });
     await group.sendText(admin, "/batch");
-    const envelopes = ((await csv).fileBytes() ?? Buffer.alloc(0)).toString("utf8");
+    const envelopes = sheetTexts((await list).fileBytes()).flat().join("\n");
     expect(envelopes).toContain(d.code);
     expect(envelopes).toContain("Соликамск");
     expect(envelopes).not.toContain(c.code);

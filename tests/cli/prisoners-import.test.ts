@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { importNoticePayload, prisonersCommand } from "../../src/cli/commands/prisoners.js";
 import { submitLetter } from "../../src/db/repositories/letters.js";
+import { searchPrisonersByName } from "../../src/db/repositories/search.js";
 import { getOrCreateWriter } from "../../src/db/repositories/writers.js";
 import type { PrisonerRecord } from "../../src/domain/prisoner-record.js";
 import { NOTIFY_QUEUE } from "../../src/queues/index.js";
@@ -215,6 +216,34 @@ describe("prisoners import", () => {
     // Importing the same file again changes nothing and tells nobody again.
     const again = await importCli(path);
     expect(again.out.at(-1)).toMatch(/^0 created, 0 updated, 4 unchanged; .* 0 notices to writers queued\.$/);
+  });
+
+  it("imports a Russian-only list saved by Excel in Russian (BOM, CRLF, \";\"), searchable by Latin spelling", async () => {
+    const rows = [
+      "externalId;lastName;firstName;patronymic;birthDate;region;facilityName;postalAddress;canReceiveLetters;cannotReceiveReason;caseSummaryRu;sentenceRu;interests",
+      'ru-1;Жёлудева;Юлия;Андреевна;23.04.1990;Пермский край;ФКУ ИК-28;"614000, г. Пермь; ул. Примерная, д. 1";ИСТИНА;;"Пост о войне; «фейк»";6 лет колонии;"books;music"',
+      'ru-2;Щеглов;Фёдор;;02.11.1975;Хабаровский край;ФКУ ИК-99;;ЛОЖЬ;identity_protected;"Дело ""Щеглова""";;',
+    ];
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows.join("\r\n") + "\r\n", "utf8")]);
+    const result = await importCli(file(bytes, "csv"));
+    expect(result.err).toEqual([]);
+    expect(result.code).toBe(0);
+    expect(result.out.at(-1)).toMatch(/^2 created, 0 updated/);
+    const julia = await t.app.prisma.prisoner.findUniqueOrThrow({ where: { externalId: "ru-1" } });
+    expect(julia).toMatchObject({
+      lastNameLatin: "Zheludeva", firstNameLatin: "Yuliya", patronymicLatin: "Andreevna",
+      caseSummaryRu: "Пост о войне; «фейк»", caseSummaryEn: null, interests: ["books", "music"],
+      postalAddress: "614000, г. Пермь; ул. Примерная, д. 1", canReceiveLetters: true,
+    });
+    expect(julia.birthDate.toISOString().slice(0, 10)).toBe("1990-04-23");
+    expect(await t.app.prisma.prisoner.findUniqueOrThrow({ where: { externalId: "ru-2" } })).toMatchObject({
+      lastNameLatin: "Shcheglov", caseSummaryRu: 'Дело "Щеглова"', cannotReceiveReason: "identity_protected",
+    });
+    // Found by the Latin spelling an English writer types, and by a different transliteration.
+    for (const query of ["Zheludeva", "Julia Zheludeva", "Shcheglov"]) {
+      const found = await searchPrisonersByName(t.app.prisma, query, { limit: 5, offset: 0 });
+      expect(found.items.map((p) => p.externalId)[0]).toBe(query === "Shcheglov" ? "ru-2" : "ru-1");
+    }
   });
 
   it("makes a notice unique per event, writer and letter or assignment", () => {

@@ -108,7 +108,9 @@ describe("applyMigrations", () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr.trim().split("\n")).toHaveLength(1);
-    expect(failure?.stderr).toMatch(/^Migration failed: cannot connect to PostgreSQL at 127\.0\.0\.1:1/);
+    expect(failure?.stderr.trim()).toMatch(
+      /^Migration failed: PostgreSQL is unreachable: Can't reach database server at 127\.0\.0\.1:1 \(connection refused; .*\): start PostgreSQL or fix DATABASE_URL$/,
+    );
   });
 
   it("a failing migration is reported in one line and recorded as failed", async () => {

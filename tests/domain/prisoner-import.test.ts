@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parsePrisonerFile, prisonerEventOf, splitCsv } from "../../src/domain/prisoner-import.js";
+import { detectDelimiter, parsePrisonerFile, prisonerEventOf, splitCsv } from "../../src/domain/prisoner-import.js";
 
 const HEADER =
   "externalId,lastName,firstName,patronymic,lastNameLatin,firstNameLatin,patronymicLatin,birthDate,region,regionEn,facilityName,postalAddress,canReceiveLetters,cannotReceiveReason,releasedAt,caseSummaryRu,caseSummaryEn,articles,sentenceRu,sentenceEn,inCustodySince,interests,views,professionRu,professionEn";
@@ -95,6 +95,47 @@ describe("CSV", () => {
   it("splits RFC 4180 records and reports an unclosed quote", () => {
     expect(splitCsv('a,"b,c"\n"d""e",\n').records.map((r) => r.fields)).toEqual([["a", "b,c"], ['d"e', ""]]);
     expect(splitCsv('a,"b\n').errors).toEqual([{ line: 1, message: "a quoted field is not closed" }]);
+  });
+});
+
+describe("CSV saved by a spreadsheet in Russian", () => {
+  // What Excel in Russian writes: a BOM, ";" between fields, CRLF, ДД.ММ.ГГГГ dates, ИСТИНА/ЛОЖЬ,
+  // no Latin names and no English texts; cells with ";" (lists) or line breaks are quoted.
+  const header = "externalId;lastName;firstName;patronymic;birthDate;region;facilityName;postalAddress;canReceiveLetters;cannotReceiveReason;caseSummaryRu;articles;interests";
+  const rows = [
+    'ru-1;Щукина;Юлия;Андреевна;23.04.1990;Пермский край;ФКУ ИК-28;"614000, г. Пермь; ул. Примерная, д. 1";ИСТИНА;;"Пост о войне; «фейк»";ч. 2 ст. 207.3 УК РФ;"books;music"',
+    'ru-2;Ёлкин;Фёдор;;02.11.1975;Москва;СИЗО-1;;ЛОЖЬ;identity_protected;"Две строки,\nс запятой";;',
+  ];
+
+  it("detects the separator from the header line, outside quotes", () => {
+    expect(detectDelimiter(`${header}\r\n${rows[0]}`)).toBe(";");
+    expect(detectDelimiter("a\tb\tc\n1,2;3\t4\t5")).toBe("\t");
+    expect(detectDelimiter('"a;b;c",d,e\n')).toBe(",");
+    expect(detectDelimiter("externalId\n")).toBe(",");
+  });
+
+  it("imports a Russian-only list: Latin names by transliteration, no English summary", () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([header, ...rows].join("\r\n") + "\r\n", "utf8")]);
+    const result = parsePrisonerFile(bytes, "список.csv");
+    expect(result.errors).toEqual([]);
+    expect(result.rows.map((r) => r.line)).toEqual([2, 3]);
+    const [a, b] = result.rows.map((r) => r.record);
+    expect(a).toMatchObject({
+      lastNameLatin: "Shchukina", firstNameLatin: "Yuliya", patronymicLatin: "Andreevna",
+      postalAddress: "614000, г. Пермь; ул. Примерная, д. 1",
+      caseSummaryRu: "Пост о войне; «фейк»", caseSummaryEn: null,
+      interests: ["books", "music"], canReceiveLetters: true,
+    });
+    expect(a?.birthDate.toISOString()).toBe("1990-04-23T00:00:00.000Z");
+    expect(b).toMatchObject({ lastNameLatin: "Elkin", firstNameLatin: "Fedor", patronymicLatin: null, canReceiveLetters: false, caseSummaryRu: "Две строки,\nс запятой" });
+  });
+
+  it("reads tab-separated files, and splits on the file's own separator only", () => {
+    const tsv = [header.replaceAll(";", "\t"), "t-1\tИванов\tИван\t\t1980-01-01\tМосква\tСИЗО-1\tМосква, ул. Примерная, 1\ttrue\t\tДело; другое\t\t"].join("\n");
+    const result = parsePrisonerFile(Buffer.from(tsv), "list.tsv");
+    expect(result.errors).toEqual([]);
+    expect(result.rows[0]?.record).toMatchObject({ lastNameLatin: "Ivanov", postalAddress: "Москва, ул. Примерная, 1", caseSummaryRu: "Дело; другое" });
+    expect(splitCsv('a;"b;c";d\n', ";").records.map((r) => r.fields)).toEqual([["a", "b;c", "d"]]);
   });
 });
 

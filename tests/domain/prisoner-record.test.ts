@@ -27,9 +27,29 @@ describe("prisonerRecordSchema", () => {
     expect(r.patronymic).toBe("Иванович");
   });
 
+  it("reads dates as a spreadsheet in Russian writes them", () => {
+    const r = prisonerRecordSchema.parse({ ...valid, birthDate: "23.04.1985", inCustodySince: " 31.01.2024 " });
+    expect(r.birthDate.toISOString()).toBe("1985-04-23T00:00:00.000Z");
+    expect(r.inCustodySince?.toISOString()).toBe("2024-01-31T00:00:00.000Z");
+  });
+
+  it("fills missing Latin names by transliteration and leaves a missing English summary empty", () => {
+    const r = prisonerRecordSchema.parse({
+      ...valid,
+      lastName: "Щукина-Ёлкина", firstName: "Юлия", patronymic: "Андреевна",
+      lastNameLatin: undefined, firstNameLatin: "", patronymicLatin: null, caseSummaryEn: undefined,
+    });
+    expect([r.lastNameLatin, r.firstNameLatin, r.patronymicLatin]).toEqual(["Shchukina-Elkina", "Yuliya", "Andreevna"]);
+    expect(r.caseSummaryEn).toBeNull();
+    // A Latin spelling from the list wins over ours; no patronymic, no Latin patronymic.
+    const own = prisonerRecordSchema.parse({ ...valid, firstNameLatin: "Yulia", patronymic: null, patronymicLatin: null });
+    expect([own.firstNameLatin, own.patronymicLatin]).toEqual(["Yulia", null]);
+  });
+
   it.each([
     [{ birthDate: "1985-02-30" }, "birthDate: is not a real calendar date"],
-    [{ birthDate: "23.04.1985" }, "birthDate: is not a date like 1990-04-23"],
+    [{ birthDate: "1985/04/23" }, "birthDate: is not a date like 1990-04-23 or 23.04.1990"],
+    [{ birthDate: "30.02.1985" }, "birthDate: is not a real calendar date"],
     [{ birthDate: "2999-01-01" }, "birthDate: is before 1900 or in the future"],
     [{ lastName: "  " }, "lastName: is empty"],
     [{ canReceiveLetters: false }, "cannotReceiveReason: is required when canReceiveLetters is false"],

@@ -120,7 +120,8 @@ describe("the Russian writer's way to a card", () => {
     expect(written).toBeGreaterThanOrEqual(Math.min(before.lettersWritten, after.lettersWritten));
     expect(written).toBeLessThanOrEqual(Math.max(before.lettersWritten, after.lettersWritten));
     expect(buttons(welcome)).toEqual(expect.arrayContaining(["✉️ Написать письмо", "📖 Как писать", "⚙️ Настройки"]));
-    expect(buttons(welcome)[0]).toBe("✉️ Написать письмо");
+    // The first screen offers both languages above the menu, whose first entry is "Write a letter".
+    expect(buttons(welcome).slice(0, 3)).toEqual(["🇷🇺 Русский", "🇬🇧 English", "✉️ Написать письмо"]);
 
     // Rules first: the menu message turns into the digest.
     const rules = user.waitForMessage("Прежде чем писать", EDIT);
@@ -136,7 +137,7 @@ describe("the Russian writer's way to a card", () => {
     expect((await writerOf(t, user)).rulesAcceptedVersion).toBeNull();
 
     const interestsWait = user.waitForMessage("что вам интересно?", WAIT);
-    await user.pressButton("✅ Я прочитал(а)");
+    await user.pressButton("✅ Понятно");
     const interests = await interestsWait;
     expect((await writerOf(t, user)).rulesAcceptedVersion).toBe(RULES_VERSION);
     // The digest stays, without its buttons: it cannot be confirmed twice.
@@ -211,7 +212,7 @@ describe("the Russian writer's way to a card", () => {
     expect((await rules).text).toContain("изменились");
 
     const card = user.waitForMessage("Вот кому мы предлагаем написать", WAIT);
-    await user.pressButton("✅ Я прочитал(а)");
+    await user.pressButton("✅ Понятно");
     await card;
     expect((await writerOf(t, user)).rulesAcceptedVersion).toBe(RULES_VERSION);
     const assigned = await activePrisoner(t, writer.id);
@@ -368,6 +369,22 @@ describe("settings and the guide", () => {
     await user.sendText("  Анна\u200b   Т. ");
     await signed;
     expect((await writerOf(t, user)).signatureName).toBe("Анна Т.");
+
+    // The question has a way out: "Back" returns to Settings, and a later message is not taken as a name.
+    const current = user.waitForMessage("Ваши письма подписаны так: Анна Т.", EDIT);
+    await user.pressButton("✍️ Подпись");
+    await current;
+    const askAgain = user.waitForMessage("Как подписывать ваши письма?", WAIT);
+    await user.pressButton("✏️ Изменить");
+    const question = await askAgain;
+    expect(buttons(question)).toEqual(["‹ Назад"]);
+    const backInSettings = user.waitForMessage("Настройки. Что хотите изменить?", EDIT);
+    await user.pressButton("‹ Назад", { messageId: question.messageId });
+    await backInSettings;
+    const fallback = user.waitForMessage("Не получилось разобрать", WAIT);
+    await user.sendText("Мария");
+    await fallback;
+    expect((await writerOf(t, user)).signatureName).toBe("Анна Т.");
   });
 
   it("the guide: contents, each section with back navigation edited in place", async () => {
@@ -384,22 +401,22 @@ describe("settings and the guide", () => {
     const contentsWait = user.waitForMessage("How to write a letter", WAIT);
     await user.sendText("/guide");
     const contents = await contentsWait;
-    const fallback = user.waitForMessage("I didn't quite catch that", WAIT);
+    const fallback = user.waitForMessage("We didn't quite catch that", WAIT);
     await user.sendText("jazz, mountains");
     await fallback;
     expect((await writerOf(t, user)).interests).toEqual([]);
     expect(buttons(contents)).toEqual([
       "🚀 Getting started",
-      "✂️ On censorship: what you cannot write",
+      "✂️ What you cannot write",
       "✍️ What you can write",
       "💬 Communication tips",
-      "📮 What happens to my letter next",
+      "📮 What happens next",
       "🤝 How else to support",
-      "❓ Why terrorism or extremism?",
+      "❓ Why such charges?",
       "‹ Back",
     ]);
     const censorship = user.waitForMessage("Censors stop letters with", EDIT);
-    await user.pressButton("✂️ On censorship: what you cannot write");
+    await user.pressButton("✂️ What you cannot write");
     const section = await censorship;
     expect(section.messageId).toBe(contents.messageId);
     const next = user.waitForMessage("Almost anything from ordinary life", EDIT);

@@ -87,7 +87,7 @@ describe("a handwritten letter", () => {
     await user.sendPhoto(sideways, { mediaGroupId: "album-1" });
     await user.sendPhoto(second, { mediaGroupId: "album-1" });
     const status = await two;
-    expect(buttonTexts(status)).toEqual(["✅ Done", "↩️ Remove last page", "🔄 Start over"]);
+    expect(buttonTexts(status)).toEqual(["✅ Done", "↩️ Remove last page", "🔄 Start over", "✖️ Cancel"]);
     expect(user.messages().filter((m) => (m.text ?? "").startsWith("📄 Pages received"))).toHaveLength(1);
     const drafts = join(t.config.storageDir, "drafts", String(f.writerId));
     expect(existsSync(drafts)).toBe(true);
@@ -106,7 +106,7 @@ describe("a handwritten letter", () => {
     const done = await sent;
     expect([first.text, again.text]).toContain("This button no longer works. Send /start to open the menu.");
     const code = letterCodeIn(done);
-    expect(done.text).toContain(`Its code is ${code}, and its status is now “submitted”`);
+    expect(done.text).toContain(`Its code is ${code}, and its status is now “being checked”`);
     expect(done.text).toContain("When Pyotr Primerov replies, the reply comes to this chat.");
 
     const prisma = t.app.prisma;
@@ -116,7 +116,7 @@ describe("a handwritten letter", () => {
     expect(letter.pages.map((p) => p.storagePath)).toEqual([`letters/${letter.id}/page-1.jpg`, `letters/${letter.id}/page-2.jpg`]);
     expect(user.messages().filter((m) => LETTER_CODE.test(m.text ?? ""))).toHaveLength(1);
 
-    const storage = createFileStorage(t.config.storageDir);
+    const storage = createFileStorage(t.config.storageDir, t.config.keyring);
     const page1 = await storage.get(letter.pages[0]?.storagePath ?? "");
     const page2 = await storage.get(letter.pages[1]?.storagePath ?? "");
     expect(page1 && page2).toBeTruthy();
@@ -159,8 +159,8 @@ describe("handwritten letter: bad input gets an answer and the flow goes on", ()
       return reply;
     };
 
-    await expectAnswer(() => user.sendText("Here is my letter"), "I am waiting for photos of the pages");
-    await expectAnswer(() => user.sendSticker(), "Stickers cannot go into a letter.\nI am waiting for photos of the pages");
+    await expectAnswer(() => user.sendText("Here is my letter"), "We are waiting for photos of the pages");
+    await expectAnswer(() => user.sendSticker(), "Stickers cannot go into a letter.\nWe are waiting for photos of the pages");
     await expectAnswer(() => user.sendVoice(), "Voice and audio messages cannot go into a letter.");
     await expectAnswer(() => user.sendVideo(), "Videos and GIFs cannot go into a letter.");
     await expectAnswer(() => user.sendDocument(Buffer.from("%PDF-1.4\n%%EOF\n"), { fileName: "letter.pdf" }), "PDF files are not accepted.");
@@ -182,7 +182,7 @@ describe("handwritten letter: bad input gets an answer and the flow goes on", ()
       () => user.sendDocument(whole.subarray(0, Math.floor(whole.length * 0.6)), { fileName: "page-1.jpg" }),
       "This picture seems damaged or incomplete",
     );
-    await expectAnswer(() => user.sendDocument(Buffer.from("PK\u0003\u0004 word"), { fileName: "letter.docx" }), "I cannot use this file");
+    await expectAnswer(() => user.sendDocument(Buffer.from("PK\u0003\u0004 word"), { fileName: "letter.docx" }), "We cannot use this file");
 
     // /start in the middle offers to continue; the draft stays.
     const startAsk = await expectAnswer(() => user.sendText("/start"), "You are in the middle of a letter to Pyotr Primerov");

@@ -60,7 +60,7 @@ describe("fix and send again", () => {
     await group.pressButton(admin, "упоминания войны и армии", { messageId: firstCard.messageId });
     const told = await notice;
     expect(told.text).toContain("needs a small change: mentions of the war and the army.");
-    expect(buttonTexts(told)).toEqual(["✏️ Fix and send again"]);
+    expect(buttonTexts(told)).toEqual(["✏️ Fix and send again", "📬 My letters"]);
     await waitForStatus(t, letter.id, "needs_changes");
 
     // The button opens the same letter: the reason again, the old text as the draft.
@@ -68,7 +68,7 @@ describe("fix and send again", () => {
     const draftPrompt = user.waitForMessage("Above is your letter as you sent it", WAIT);
     await user.pressButton("✏️ Fix and send again", { messageId: told.messageId });
     expect((await intro).text).toContain("A volunteer asked for a change: mentions of the war and the army.");
-    expect(buttonTexts(await draftPrompt)).toEqual(["👁 Preview", "🔄 Start over", "✅ Done"]);
+    expect(buttonTexts(await draftPrompt)).toEqual(["👁 Preview", "🔄 Start over", "✅ Done", "✖️ Cancel"]);
     const old = user.messages().find((m) => m.text === `Preview of your letter (1/1):\n\n${FIRST}`);
     expect(old).toBeDefined();
 
@@ -81,7 +81,7 @@ describe("fix and send again", () => {
     await cleared;
     status = user.waitForMessage("Your letter so far", { ...WAIT, afterMessageId: (await cleared).messageId });
     await user.sendText(FIXED);
-    expect((await status).text).toContain(`${FIXED.length} of`);
+    expect((await status).text).toContain(`${FIXED.length} characters out of`);
     summary = user.waitForMessage("Please check your letter", { ...WAIT, afterMessageId: (await status).messageId });
     const clean = user.waitForMessage("We found nothing", { ...WAIT, afterMessageId: (await status).messageId });
     await user.pressButton("✅ Done");
@@ -116,7 +116,7 @@ describe("fix and send again", () => {
     const cards = group.messages().filter((m) => (m.text ?? "").startsWith(`📨 Письмо ${code}`));
     expect(cards).toHaveLength(2);
     const printed = await prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
-    const pdf = await createFileStorage(t.config.storageDir).get(printed.pdfPath ?? "");
+    const pdf = await createFileStorage(t.config.storageDir, t.config.keyring).get(printed.pdfPath ?? "");
     const text = collapse((await readPdf(pdf ?? Buffer.alloc(0))).map((p) => p.text).join(" "));
     expect(text).toContain("распустились каштаны");
     expect(text).not.toContain("Мастера и Маргариту");
@@ -128,8 +128,13 @@ describe("fix and send again", () => {
     const prisma = t.app.prisma;
     const user = t.user({ languageCode: "ru" });
     await openLetter(t, user, { language: "ru", signatureName: "Анна" });
+    // Each page carries a dark bar of its own width: the page pipeline turns paper of any grey white,
+    // so the paper's level alone would not tell the pages apart.
     const page = (level: number) =>
-      sharp({ create: { width: 700, height: 990, channels: 3, background: { r: level, g: level, b: level } } }).jpeg().toBuffer();
+      sharp({ create: { width: 700, height: 990, channels: 3, background: { r: level, g: level, b: level } } })
+        .composite([{ input: { create: { width: 100 + level, height: 60, channels: 3, background: { r: 10, g: 10, b: 10 } } }, left: 60, top: 80 }])
+        .jpeg()
+        .toBuffer();
 
     const prompt = user.waitForMessage("Пришлите фотографии письма", WAIT);
     await user.pressButton("📷 Фото письма от руки");
@@ -160,13 +165,14 @@ describe("fix and send again", () => {
     await user.sendText("/letters");
     await user.waitForMessage("Ваши письма", WAIT);
     const detail = user.waitForMessage(`Письмо ${code}`, { ...WAIT, includeEdits: true, afterMessageId: told.messageId });
-    await user.pressButton(`${code} · Пётр Примеров · нужно исправить`);
+    await user.pressButton("Пётр Примеров · ✉️ 1 · 📬 0");
+    await user.pressButton(`✉️ ${code}`);
     await detail;
     const intro = user.waitForMessage(`Исправляем письмо ${code}`, WAIT);
     const draft = user.waitForMessage("2 страницы снова в черновике", WAIT);
     await user.pressButton("✏️ Исправить и отправить снова");
     expect((await intro).text).toContain("Волонтёр попросил поправить: почерк или фото трудно разобрать.");
-    expect(buttonTexts(await draft)).toEqual(["✅ Готово", "↩️ Убрать последнюю", "🔄 Начать заново"]);
+    expect(buttonTexts(await draft)).toEqual(["✅ Готово", "↩️ Убрать последнюю", "🔄 Начать заново", "✖️ Отменить"]);
 
     const removed = user.waitForMessage("Последняя страница убрана", WAIT);
     await user.pressButton("↩️ Убрать последнюю");
@@ -189,7 +195,7 @@ describe("fix and send again", () => {
     expect(row.pages[0]?.sha256).toBe(letter.pages[0]?.sha256);
     expect(row.pages[1]?.sha256).not.toBe(letter.pages[1]?.sha256);
     // The stored second page is the new (light) one.
-    const stored = await createFileStorage(t.config.storageDir).get(row.pages[1]?.storagePath ?? "");
+    const stored = await createFileStorage(t.config.storageDir, t.config.keyring).get(row.pages[1]?.storagePath ?? "");
     const mean = (await sharp(stored ?? Buffer.alloc(0)).stats()).channels[0]?.mean ?? 0;
     expect(mean).toBeGreaterThan(180);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { conversationModules } from "../../src/bot/conversations/index.js";
-import { letterConversation } from "../../src/bot/conversations/letter.js";
+import { letterConversation } from "../../src/bot/conversations/letter/index.js";
 import { getStats } from "../../src/db/repositories/stats.js";
 import { startTestAppPerTest } from "../helpers/app.js";
 import { buttonTexts, chooseTyped, letterCodeIn, openLetter, pressSend, typePart, WAIT } from "./letter-helpers.js";
@@ -22,12 +22,12 @@ describe("a typed letter", () => {
 
     expect((await chooseTyped(user, "ru")).text).toMatch(/не меньше 30 и не больше 9\s000 знаков/);
 
-    expect((await typePart(user, "ru", PART1)).text).toMatch(new RegExp(`Сейчас в письме ${PART1.length} из 9\\s000 знаков \\(примерно 1 страница\\)`));
+    expect((await typePart(user, "ru", PART1)).text).toMatch(new RegExp(`Сейчас в письме ${PART1.length} знаков из 9\\s000 возможных \\(примерно 1 страница\\)`));
     const status = user.waitForMessage("Сейчас в письме", WAIT);
     const second = await user.sendText(PART2_WAR);
     const afterSecond = await status;
-    expect(afterSecond.text).toContain(`${PART1.length + 2 + PART2_WAR.length} из`);
-    expect(buttonTexts(afterSecond)).toEqual(["👁 Посмотреть", "🔄 Начать заново", "✅ Готово"]);
+    expect(afterSecond.text).toMatch(new RegExp(`${PART1.length + 2 + PART2_WAR.length} знак(а|ов)? из`));
+    expect(buttonTexts(afterSecond)).toEqual(["👁 Посмотреть", "🔄 Начать заново", "✅ Готово", "✖️ Отменить"]);
 
     const preview = user.waitForMessage("Ваше письмо (1/1)", WAIT);
     await user.pressButton("👁 Посмотреть");
@@ -38,13 +38,13 @@ describe("a typed letter", () => {
     const check = await warning;
     expect(check.text).toContain("Мы проверили письмо");
     expect(check.text).toContain("⚠️ Война и армия: «война».");
-    expect(buttonTexts(check)).toEqual(["✏️ Исправить письмо", "Отправить как есть"]);
+    expect(buttonTexts(check)).toEqual(["✏️ Исправить письмо", "Отправить как есть", "✖️ Отменить"]);
 
     const fixHint = user.waitForMessage("Текст сохранён.", WAIT);
     await user.pressButton("✏️ Исправить письмо");
     await fixHint;
     // Telegram's own Edit on the second message replaces that part of the letter.
-    const updated = user.waitForMessage("Я обновил эту часть письма", WAIT);
+    const updated = user.waitForMessage("Эта часть письма обновлена", WAIT);
     await user.editText(second.message_id, PART2_FIXED);
     await updated;
 
@@ -65,7 +65,7 @@ describe("a typed letter", () => {
     const before = await getStats(t.app.prisma);
     const done = await pressSend(user, "ru");
     const code = letterCodeIn(done);
-    expect(done.text).toContain(`Его код — ${code}, статус сейчас «отправлено»`);
+    expect(done.text).toContain(`Его код — ${code}, статус сейчас «на проверке»`);
     expect(done.text).toContain("Когда Пётр Примеров ответит, ответ придёт в этот чат");
 
     const prisma = t.app.prisma;
@@ -110,7 +110,7 @@ describe("a typed letter", () => {
     expect((await summary).text).toContain("Sent despite the check's warnings about: a language other than Russian");
     const code = letterCodeIn(await pressSend(user, "en"));
     const letter = await t.app.prisma.letter.findUniqueOrThrow({ where: { code } });
-    expect(letter).toMatchObject({ language: "en", needsTranslation: true, signatureName: "Anna", precheckWarnings: [{ code: "not-russian", matches: [] }] });
+    expect(letter).toMatchObject({ language: "en", needsTranslation: true, signatureName: "Anna", precheckWarnings: [{ code: "not-russian" }] });
   });
 });
 
@@ -132,41 +132,41 @@ describe("typed letter: bad input gets an answer and the flow goes on", () => {
     expect(prompt.text).toContain("at least 30 and at most 9,000 characters");
 
     expect((await expectAnswer(() => user.sendSticker(), "Stickers cannot go into a letter.")).text).toContain(
-      "I am waiting for the text of your letter",
+      "We are waiting for the text of your letter",
     );
     await expectAnswer(() => user.sendVoice(), "Voice and audio messages cannot go into a letter.");
     await expectAnswer(() => user.sendVideo(), "Videos and GIFs cannot go into a letter.");
     await expectAnswer(() => user.sendDocument(Buffer.from("%PDF-1.4\n%%EOF\n"), { fileName: "letter.pdf" }), "Files of this kind cannot go into a letter.");
-    await expectAnswer(() => user.sendText("🙂🙂 \u200b"), "nothing in this message I could print");
+    await expectAnswer(() => user.sendText("🙂🙂 \u200b"), "nothing in this message we could print");
 
     // NUL bytes and control characters are removed, and the writer is told.
     const cleaned = await expectAnswer(() => user.sendText("Hi\u0000 Pyotr,\u0007 I am Anna 🙂."), "Your letter so far");
-    expect(cleaned.text).toContain("I removed invisible control characters from the text.");
-    expect(cleaned.text).toContain("Emoji cannot be printed, so I left them out.");
-    expect(cleaned.text).toContain("Your letter so far: 20 of 9,000 characters (about 1 page)");
+    expect(cleaned.text).toContain("We removed invisible control characters from the text.");
+    expect(cleaned.text).toContain("Emoji cannot be printed, so we left them out.");
+    expect(cleaned.text).toContain("Your letter so far: 20 characters out of 9,000 (about 1 page)");
 
     const tooShort = await expectAnswer(() => user.pressButton("✅ Done"), "The letter has only 20 characters. Write at least 30");
     expect(tooShort.text).toContain("a few lines about yourself");
 
     // Start over, then Done on the emptied letter.
     await expectAnswer(() => user.pressButton("🔄 Start over"), "The letter is cleared.");
-    await expectAnswer(() => user.pressButton("✅ Done"), "The letter is still empty. Send me its text first.");
+    await expectAnswer(() => user.pressButton("✅ Done"), "The letter is still empty. Please send its text first.");
 
     // Over the limit: Telegram messages hold at most 4096 characters, so the third one tips it over.
     const chunk = `${"I walked along the sea today. ".repeat(133)}End.`; // 3994 characters
     expect(chunk.length).toBe(3994);
-    await expectAnswer(() => user.sendText(chunk), "Your letter so far: 3,994 of 9,000");
-    await expectAnswer(() => user.sendText(chunk), "Your letter so far: 7,990 of 9,000");
+    await expectAnswer(() => user.sendText(chunk), "Your letter so far: 3,994 characters out of 9,000");
+    await expectAnswer(() => user.sendText(chunk), "Your letter so far: 7,990 characters out of 9,000");
     const over = await expectAnswer(() => user.sendText(chunk), "over the limit");
     expect(over.text).toBe(
-      "With this message the letter would be 11,986 characters long, over the limit of 9,000. I did not add it. You have 1,010 characters left: shorten this part and send it again.",
+      "With this message the letter would be 11,986 characters long, over the limit of 9,000, so we did not add it. You have 1,010 characters left: shorten this part and send it again.",
     );
 
     // Commands in the middle: /help answers and the flow waits; /start offers to continue or leave.
     const help = await expectAnswer(() => user.sendText("/help"), "How Lifeline works");
     expect(help.text).toContain("Your letter draft is kept");
     const startAnswer = await expectAnswer(() => user.sendText("/start"), "You are in the middle of a letter to Pyotr Primerov");
-    expect(buttonTexts(startAnswer)).toEqual(["✍️ Continue the letter", "🗑 Leave the letter (the draft is deleted)"]);
+    expect(buttonTexts(startAnswer)).toEqual(["✍️ Continue the letter", "🗑 Discard the letter"]);
     const toast = await user.pressButton("✍️ Continue the letter");
     expect(toast.text).toBe("Let's go on: your draft is kept.");
     await expectAnswer(() => user.sendText("/settings"), "You are writing a letter right now. Finish it first, or send /cancel");
@@ -195,7 +195,7 @@ describe("typed letter: leaving and coming back", () => {
 
     await t.restart();
 
-    expect((await typePart(user, "ru", PART2_FIXED)).text).toContain(`${PART1.length + 2 + PART2_FIXED.length} из`);
+    expect((await typePart(user, "ru", PART2_FIXED)).text).toMatch(new RegExp(`${PART1.length + 2 + PART2_FIXED.length} знак(а|ов)? из`));
     const summary = user.waitForMessage("Проверьте письмо перед отправкой", WAIT);
     await user.pressButton("✅ Готово");
     await summary;
@@ -219,7 +219,7 @@ describe("typed letter: leaving and coming back", () => {
     await user.sendText("And here is the second part.");
     expect(buttonTexts(await expired)).toContain("ℹ️ Help");
     // The flow is gone: the next text reaches the ordinary fallback.
-    const fallback = user.waitForMessage("I didn't quite catch that", WAIT);
+    const fallback = user.waitForMessage("We didn't quite catch that", WAIT);
     await user.sendText("Hello?");
     await fallback;
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findWriterById, getOrCreateWriter } from "../../src/db/repositories/writers.js";
 import { NOTIFY_QUEUE, notifyJobId } from "../../src/queues/index.js";
 import { checkRegistry, startWorkers } from "../../src/workers/index.js";
-import { createI18n } from "../../src/bot/i18n.js";
+import { createI18n } from "../../src/messages/i18n.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 
 let t: TestApp;
@@ -57,7 +57,7 @@ describe("notify job", () => {
     expect(second).toBe(first);
 
     const message = await arrived;
-    expect(message.text).toBe("Готово, теперь я говорю по-русски.");
+    expect(message.text).toBe("Готово: теперь мы говорим по-русски.");
     expect(message.inlineKeyboard.flat().map((b) => b.text)).toEqual(["⚙️ Настройки"]);
     expect(await finalState(first)).toBe("completed");
 
@@ -70,6 +70,18 @@ describe("notify job", () => {
     const settings = user.waitForMessage("Настройки. Что хотите изменить?", { includeEdits: true });
     await user.pressButton("⚙️ Настройки");
     await settings;
+  });
+
+  it("a letter status notice carries a My letters button that opens the list", async () => {
+    const { user, writer } = await writerFor("en");
+    const arrived = user.waitForMessage();
+    await t.app.queues.notify({ writerId: writer.id, key: "letters-status-printed", params: { code: "L-ABCD" }, dedupeKey: `test-${writer.id}-printed` });
+    const message = await arrived;
+    expect(message.text).toBe("🖨 Your letter L-ABCD is printed and waiting to be posted.");
+    expect(message.inlineKeyboard.flat().map((b) => b.text)).toEqual(["📬 My letters"]);
+    const list = user.waitForMessage("You have not written any letters yet.", { includeEdits: true });
+    await user.pressButton("📬 My letters");
+    await list;
   });
 
   it("honours 429 retry_after before sending again", async () => {
@@ -140,6 +152,7 @@ describe("worker registry", () => {
           api: t.app.bot!.api,
           i18n: createI18n(),
           queues: t.app.queues,
+          operatorsChat: t.app.operatorsChat,
         },
         {},
       ),

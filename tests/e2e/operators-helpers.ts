@@ -85,7 +85,7 @@ export async function createLetter(
     },
   });
   if (opts.pages) {
-    const storage = createFileStorage(t.config.storageDir);
+    const storage = createFileStorage(t.config.storageDir, t.config.keyring);
     for (const [i, bytes] of opts.pages.entries()) {
       const key = letterPageKey(letter.id, i + 1);
       await storage.put(key, bytes);

@@ -8,6 +8,7 @@ import { startTestApp } from "../helpers/app.js";
 import { getStats } from "../../src/db/repositories/stats.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { collapse, embeddedTrueTypeFonts, readPdf } from "../media/read-pdf.js";
+import { sheetTexts } from "../media/read-xlsx.js";
 import { addOperatorUser, createLetter, postCard, startedWriter, startOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
 
 let w: OperatorsWorld;
@@ -55,7 +56,7 @@ describe("moderation, printing and posting", () => {
 
     const row = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
     expect(row.pdfPath).toBe(`letters/${letter.id}/letter.pdf`);
-    const pdf = await createFileStorage(t.config.storageDir).get(row.pdfPath ?? "");
+    const pdf = await createFileStorage(t.config.storageDir, t.config.keyring).get(row.pdfPath ?? "");
     const pages = await readPdf(pdf ?? Buffer.alloc(0));
     const text = collapse(pages.map((p) => p.text).join(" "));
     expect(text).toContain("Карточкин Пётр Петрович");
@@ -66,17 +67,19 @@ describe("moderation, printing and posting", () => {
     expect(embeddedTrueTypeFonts(pdf ?? Buffer.alloc(0)).some((name) => /DejaVuSans/.test(name))).toBe(true);
 
     // /batch: the open batch is closed and arrives as one PDF plus the envelope list.
-    const csvMessage = group.waitForMessage((m) => m.document?.file_name?.endsWith(".csv") === true, { timeoutMs: 15_000 });
+    const csvMessage = group.waitForMessage((m) => /^envelopes-batch-\d+\.xlsx$/.test(m.document?.file_name ?? ""), { timeoutMs: 15_000 });
     await group.sendText(admin, "/batch");
     await group.waitForMessage(/Партия №\d+ \(писем: \d+\) закрыта/, { timeoutMs: 10_000 });
     const csv = await csvMessage;
-    const pdfMessage = group.messages().find((m) => m.document?.file_name?.startsWith("batch-") === true && m.document.file_name.endsWith(".pdf"));
+    const pdfMessage = group.messages().find((m) => /^batch-\d+\.pdf$/.test(m.document?.file_name ?? ""));
     expect(pdfMessage).toBeDefined();
     const batchPdf = pdfMessage?.fileBytes() ?? Buffer.alloc(0);
     expect(batchPdf.subarray(0, 5).toString()).toBe("%PDF-");
     expect(collapse((await readPdf(batchPdf)).map((p) => p.text).join(" "))).toContain(letter.code);
-    const csvText = (csv.fileBytes() ?? Buffer.alloc(0)).toString("utf8");
-    expect(csvText).toContain(`${letter.code},Карточкин Пётр Петрович,1984,`);
+    // The envelope list is a workbook: a header row, then one text row per letter.
+    const envelopeRows = sheetTexts(csv.fileBytes());
+    expect(envelopeRows[0]).toEqual(["Код письма", "ФИО получателя", "Год рождения", "Учреждение", "Почтовый адрес"]);
+    expect(envelopeRows.find((row) => row[0] === letter.code)?.slice(0, 3)).toEqual([letter.code, "Карточкин Пётр Петрович", "1984"]);
     const batchRow = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id }, include: { batch: true } });
     expect(batchRow.batch?.status).toBe("printed");
 
@@ -110,7 +113,7 @@ describe("moderation, printing and posting", () => {
     ]);
     const texts = answers.map((a) => a.text ?? "").sort();
     expect(texts.filter((x) => x === "Решение записано.")).toHaveLength(1);
-    expect(texts.find((x) => x.startsWith("Это письмо уже рассмотрено: одобрено (оператор #"))).toBeDefined();
+    expect(texts.find((x) => x.startsWith("Это письмо уже рассмотрено, его статус: одобрено (оператор #"))).toBeDefined();
     const events = await t.app.prisma.letterStatusEvent.findMany({ where: { letterId: letter.id, status: "approved" } });
     expect(events).toHaveLength(1);
   });
@@ -125,9 +128,9 @@ describe("moderation, printing and posting", () => {
     expect(group.messages().find((m) => m.messageId === card.messageId)?.text).toContain("🌐 нужен перевод");
     await group.pressButton(admin, "✏️ На доработку", { messageId: card.messageId });
     const told = writer.waitForMessage(`Your letter ${letter.code} needs a small change: phone numbers, addresses, links or other contacts.`, { timeoutMs: 10_000 });
-    await group.pressButton(admin, "телефоны, адреса, ссылки или другие контакты", { messageId: card.messageId });
+    await group.pressButton(admin, "телефоны, адреса, ссылки", { messageId: card.messageId });
     const message = await told;
-    expect(message.inlineKeyboard.flat().map((b) => b.text)).toEqual(["✏️ Fix and send again"]);
+    expect(message.inlineKeyboard.flat().map((b) => b.text)).toEqual(["✏️ Fix and send again", "📬 My letters"]);
     // It leads into the letter flow for the same person (rules first for a writer who has not accepted them).
     const next = writer.waitForMessage(undefined, { timeoutMs: 10_000, includeEdits: true });
     await writer.pressButton("✏️ Fix and send again", { messageId: message.messageId });
@@ -144,7 +147,9 @@ describe("moderation, printing and posting", () => {
     await writer.sendText("/letters");
     await list;
     const detail = writer.waitForMessage(`Letter ${letter.code}`, { timeoutMs: 10_000, includeEdits: true });
-    await writer.pressButton(`${letter.code} · Pyotr Primerov · needs changes`);
+    // One entry per person, then the letter in that person's thread.
+    await writer.pressButton("Pyotr Primerov · ✉️ 1 · 📬 0");
+    await writer.pressButton(`✉️ ${letter.code}`);
     const shown = await detail;
     expect(shown.text).toContain("— being checked");
     expect(shown.text).toContain("— needs changes");
@@ -167,7 +172,7 @@ describe("moderation, printing and posting", () => {
     await saved;
     await waitForStatus(t, letter.id, "printed");
     const row = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
-    const pdf = await createFileStorage(t.config.storageDir).get(row.pdfPath ?? "");
+    const pdf = await createFileStorage(t.config.storageDir, t.config.keyring).get(row.pdfPath ?? "");
     const text = collapse((await readPdf(pdf ?? Buffer.alloc(0))).map((p) => p.text).join(" "));
     expect(text).toContain("пишу вам из Лиссабона");
     expect(text).toContain("I am writing from Lisbon");
@@ -211,7 +216,7 @@ describe("Telegram limits in the operators' chat", () => {
       }
     });
     const pdfsBefore = group.messages().filter((m) => m.document?.file_name?.endsWith(".pdf") === true).length;
-    const csv = group.waitForMessage((m) => (m.fileBytes()?.toString("utf8") ?? "").includes(letter.code) && m.document?.file_name?.endsWith(".csv") === true, { timeoutMs: 15_000 });
+    const csv = group.waitForMessage((m) => m.document?.file_name?.endsWith(".xlsx") === true && sheetTexts(m.fileBytes()).some((row) => row[0] === letter.code), { timeoutMs: 15_000 });
     await group.sendText(admin, "/batch");
     await csv;
     unsubscribePdf();
@@ -235,10 +240,10 @@ describe("handwritten letters", () => {
     await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
     await waitForStatus(t, letter.id, "printed");
     const row = await t.app.prisma.letter.findUniqueOrThrow({ where: { id: letter.id } });
-    const pages = await readPdf((await createFileStorage(t.config.storageDir).get(row.pdfPath ?? "")) ?? Buffer.alloc(0));
+    const pages = await readPdf((await createFileStorage(t.config.storageDir, t.config.keyring).get(row.pdfPath ?? "")) ?? Buffer.alloc(0));
     expect(pages.map((p) => p.images)).toEqual([1, 1]);
     // Close the batch here: its pages live in this app's storage.
-    const csv = group.waitForMessage((m) => (m.caption ?? "").startsWith("✉️ Конверты") && (m.fileBytes()?.toString("utf8") ?? "").includes(letter.code), { timeoutMs: 15_000 });
+    const csv = group.waitForMessage((m) => (m.caption ?? "").startsWith("✉️ Конверты") && sheetTexts(m.fileBytes()).some((row) => row[0] === letter.code), { timeoutMs: 15_000 });
     await group.sendText(admin, "/batch");
     await csv;
   });
@@ -253,7 +258,7 @@ describe("without an operators' chat", () => {
       const jobId = await t.app.queues.moderation({ letterId: letter.id });
       expect(jobId).toBe(`moderation-${letter.id}`);
       const job = () => t.app.queues.byName[MODERATION_QUEUE].getJob(jobId);
-      await expect.poll(async () => (await job())?.failedReason, { timeout: 10_000, interval: 100 }).toBe("OPERATORS_CHAT_ID is not configured");
+      await expect.poll(async () => (await job())?.failedReason, { timeout: 10_000, interval: 100 }).toBe("No operators' chat is bound");
       // Waiting for its next attempt (or parked in "failed" once attempts run out), never removed.
       expect(await (await job())?.getState()).toMatch(/^(delayed|waiting|failed)$/);
     } finally {
@@ -307,10 +312,11 @@ describe("roles", () => {
 
 describe("printing to a CUPS printer", () => {
   it("with PRINTER_NAME the batch goes to `lp -d <printer>` and the operators get the envelope list", async () => {
-    // A stand-in `lp` first on PATH records its arguments and the file it was given.
+    // A stand-in `lp` first on PATH records its arguments and the PDF it was given on stdin
+    // (the stored batch PDF is ciphertext: lp gets the plain bytes piped, never a path).
     const bin = mkdtempSync(join(tmpdir(), "lifeline-fake-lp-"));
     const log = join(bin, "lp.log");
-    writeFileSync(join(bin, "lp"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\nfor last; do :; done\ncp "$last" "${log}.pdf"\n`);
+    writeFileSync(join(bin, "lp"), `#!/bin/sh\nprintf '%s\\n' "$@" > "${log}"\ncat > "${log}.pdf"\n`);
     chmodSync(join(bin, "lp"), 0o755);
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path ?? ""}`;
@@ -325,8 +331,8 @@ describe("printing to a CUPS printer", () => {
       const envelopes = group.waitForMessage(/отправлена на принтер Office_Laser/, { timeoutMs: 15_000 });
       await group.sendText(admin, "/batch");
       const message = await envelopes;
-      expect(message.document?.file_name).toMatch(/^envelopes-batch-\d+\.csv$/);
-      expect((message.fileBytes() ?? Buffer.alloc(0)).toString("utf8")).toContain(`${letter.code},Принтеров Пётр Петрович,1984,`);
+      expect(message.document?.file_name).toMatch(/^envelopes-batch-\d+\.xlsx$/);
+      expect(sheetTexts(message.fileBytes()).find((row) => row[0] === letter.code)?.slice(0, 3)).toEqual([letter.code, "Принтеров Пётр Петрович", "1984"]);
       expect(existsSync(log)).toBe(true);
       const args = readFileSync(log, "utf8").trim().split("\n");
       expect(args.slice(0, 2)).toEqual(["-d", "Office_Laser"]);

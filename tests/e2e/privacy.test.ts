@@ -118,7 +118,7 @@ interface World {
  */
 async function richWriter(): Promise<World> {
   const prisma = t.app.prisma;
-  const storage = createFileStorage(t.config.storageDir);
+  const storage = createFileStorage(t.config.storageDir, t.config.keyring);
   const user = t.user({ languageCode: "ru" });
   const welcome = user.waitForMessage(undefined, WAIT);
   await user.sendText("/start");
@@ -281,7 +281,7 @@ describe("privacy: what we keep, and deleting it", () => {
     // The operators learn which letters must not go out, by code only.
     const notice = (await operatorsNotice).text;
     expect(notice).toContain(w.letters.handwritten.code);
-    expect(notice).toContain(`Уже напечатаны (пачка #${w.batchId}): ${w.letters.printed.code}`);
+    expect(notice).toContain(`Уже напечатаны (партия #${w.batchId}): ${w.letters.printed.code}`);
     expect(notice).not.toContain(w.letters.replied.code);
     expect(notice).not.toContain(w.markers[0]);
 

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { findWriterByTelegramId } from "../../src/db/repositories/writers.js";
 import { startFakeTelegram, type FakeTelegram } from "../../src/fake-telegram/index.js";
 import { deleteRedisKeys, uniqueRedisPrefix } from "../helpers/app.js";
-import { createTestPrisma, testDatabaseUrl, uniqueTelegramId } from "../helpers/db.js";
+import { createPrisma } from "../../src/db/client.js";
+import { createIsolatedDatabase, testDatabaseUrl, testEncryptionKey, testKeyring, uniqueTelegramId } from "../helpers/db.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const MAIN = join(ROOT, "src/main.ts");
@@ -89,14 +90,14 @@ describe("npm start (tsx src/main.ts all)", () => {
 
   it("with PostgreSQL unreachable: one clear line and a non-zero exit", async () => {
     await expectOneLineFailure(
-      { BOT_TOKEN: TOKEN, DATABASE_URL: "postgresql://postgres@127.0.0.1:1/lifeline" },
+      { BOT_TOKEN: TOKEN, ENCRYPTION_KEY: testEncryptionKey(), DATABASE_URL: "postgresql://postgres@127.0.0.1:1/lifeline" },
       /^PostgreSQL is unreachable: Can't reach database server at 127\.0\.0\.1:1 .*start PostgreSQL or fix DATABASE_URL$/,
     );
   });
 
   it("with Redis unreachable: one clear line and a non-zero exit", async () => {
     await expectOneLineFailure(
-      { BOT_TOKEN: TOKEN, DATABASE_URL: testDatabaseUrl(), REDIS_URL: "redis://127.0.0.1:1" },
+      { BOT_TOKEN: TOKEN, ENCRYPTION_KEY: testEncryptionKey(), DATABASE_URL: testDatabaseUrl(), REDIS_URL: "redis://127.0.0.1:1" },
       /^Redis at redis:\/\/127\.0\.0\.1:1 is unreachable .*start Redis or fix REDIS_URL$/,
     );
   });
@@ -104,16 +105,20 @@ describe("npm start (tsx src/main.ts all)", () => {
   it("polls getUpdates at TELEGRAM_API_ROOT, answers /start, and exits 0 on SIGTERM", async () => {
     const fake: FakeTelegram = await startFakeTelegram();
     const prefix = uniqueRedisPrefix();
-    const prisma = createTestPrisma();
+    // A database of its own: the worker runs the reconciler, which would take up other files' letters.
+    const db = await createIsolatedDatabase();
+    const prisma = createPrisma(db.url, { keyring: testKeyring() });
     cleanups.push(async () => {
       await fake.close();
       await prisma.$disconnect();
+      await db.drop();
       await deleteRedisKeys("redis://127.0.0.1:6379", prefix);
     });
     const run = runMain({
       BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
-      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_URL: db.url,
+      ENCRYPTION_KEY: testEncryptionKey(),
       REDIS_PREFIX: prefix,
       LOG_LEVEL: "info",
     }, SINGLE_PROCESS);

@@ -1,9 +1,11 @@
 // Requests to write to someone specific after the form: the writer's /requests list and the
 // confirmation's "My requests" button; the operators' /requests with "found" (answered with an
-// external id) and "not found", each reaching the writer. Through the fake Bot API.
+// external id), "not found" and "decline" (answered with a reason the writer reads), each reaching
+// the writer. Through the fake Bot API.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeMessage } from "../../src/fake-telegram/index.js";
 import { upsertPrisoners } from "../../src/db/repositories/prisoners.js";
+import { NOTIFY_QUEUE } from "../../src/queues/index.js";
 import { parsePrisonerRecord } from "../../src/domain/prisoner-record.js";
 import { randomCode, startedWriter, startOperatorsWorld, type OperatorsWorld } from "./operators-helpers.js";
 import { createIsolatedDatabase, type IsolatedDatabase } from "../helpers/db.js";
@@ -98,7 +100,14 @@ describe("requests to write to someone specific", () => {
         `R-${r2.id}: Petrov Oleg, 1970 г. р., IK-2, Pokrov · письма пока нет`,
       ].join("\n"),
     );
-    expect(buttons(opList)).toEqual([`✅ R-${r1.id}: найден`, `❌ R-${r1.id}: не найден`, `✅ R-${r2.id}: найден`, `❌ R-${r2.id}: не найден`]);
+    expect(buttons(opList)).toEqual([
+      `✅ R-${r1.id}: найден`,
+      `❌ R-${r1.id}: не найден`,
+      `✋ R-${r1.id}: отклонить`,
+      `✅ R-${r2.id}: найден`,
+      `❌ R-${r2.id}: не найден`,
+      `✋ R-${r2.id}: отклонить`,
+    ]);
 
     // "Found": the operator replies with the person's external id; a wrong id is explained first.
     await upsertPrisoners(prisma, [parsePrisonerRecord(prisonerRecord("req-shishkina", { lastName: "Шишкина", firstName: "Мария", patronymic: "Ивановна", lastNameLatin: "Shishkina", firstNameLatin: "Maria", patronymicLatin: "Ivanovna" }))]);
@@ -141,5 +150,71 @@ describe("requests to write to someone specific", () => {
     const empty = group.waitForMessage("Открытых запросов нет.", WAIT);
     await group.sendText(admin, "/requests");
     await empty;
+  });
+
+  it("an operator declines a request with a reason; the writer reads it quoted, in their language", async () => {
+    const { t, group, admin } = w;
+    const prisma = t.app.prisma;
+    const { user, writerId } = await startedWriter(t, "en");
+    const search = user.waitForMessage(/./, WAIT);
+    await user.sendText("/search");
+    await search;
+    await fillForm(user, "Orlova Vera", "1962", "SIZO-1, Moscow");
+    const request = await prisma.specificRequest.findFirstOrThrow({ where: { writerId }, orderBy: { id: "desc" } });
+    const label = `✋ R-${request.id}: отклонить`;
+
+    const open = group.waitForMessage("Открытые запросы", WAIT);
+    await group.sendText(admin, "/requests");
+    const opList = await open;
+    expect(buttons(opList)).toContain(label);
+
+    // The role is checked at the press: someone who is not an operator is refused, nothing changes.
+    const stranger = t.user();
+    expect((await group.pressButton(stranger, label, { messageId: opList.messageId })).showAlert).toBe(true);
+
+    // The operator is asked for the reason, and told the writer's language.
+    const ask = group.waitForMessage(`✋ R-${request.id}:`, WAIT);
+    await group.pressButton(admin, label, { messageId: opList.messageId });
+    const prompt = await ask;
+    expect(prompt.text).toContain("по-английски");
+    const tooLong = group.waitForMessage("Причина слишком длинная", WAIT);
+    await group.sendText(admin, "x".repeat(1001), { replyToMessageId: prompt.messageId });
+    await tooLong;
+    expect((await prisma.specificRequest.findUniqueOrThrow({ where: { id: request.id } })).status).toBe("open");
+
+    // The reason is free text: markup in it reaches the writer as it was typed.
+    const reason = `Her family asked us <b>not</b> to pass letters on for now & we respect that. "Sorry."`;
+    const done = group.waitForMessage(`R-${request.id} отклонён`, WAIT);
+    const told = user.waitForMessage(`About your request R-${request.id}`, WAIT);
+    await group.sendText(admin, reason, { replyToMessageId: prompt.messageId });
+    expect((await done).text).toBe(`R-${request.id} отклонён. Автору отправлена ваша причина.`);
+    const notice = await told;
+    const intro = `About your request R-${request.id}: unfortunately we cannot pass a letter on to this person. The volunteers explain why:`;
+    expect(notice.text).toBe(`${intro}\n\n${reason}`);
+    expect(notice.entities.filter((e) => e.type === "blockquote")).toEqual([{ type: "blockquote", offset: intro.length + 2, length: reason.length }]);
+    expect(notice.entities.some((e) => e.type === "bold")).toBe(false);
+    expect(buttons(notice)).toEqual(["📋 My requests"]);
+
+    // Stored declined, the reason encrypted at rest; the job in Redis carries ids only.
+    const row = await prisma.specificRequest.findUniqueOrThrow({ where: { id: request.id } });
+    expect(row).toMatchObject({ status: "declined", declineReason: reason });
+    const [raw] = await prisma.$queryRaw<{ decline_reason: string }[]>`SELECT decline_reason FROM specific_requests WHERE id = ${request.id}`;
+    expect(raw?.decline_reason).toMatch(/^enc1:/);
+    expect(raw?.decline_reason).not.toContain("family");
+    const jobs = await t.app.queues.byName[NOTIFY_QUEUE].getJobs(["completed", "active", "waiting", "delayed"]);
+    const job = jobs.find((j) => j.data.dedupeKey === `specific-${request.id}-declined`);
+    expect(job?.data.quote).toEqual({ source: "request-decline", id: request.id });
+    expect(JSON.stringify(job?.data)).not.toContain("family");
+
+    // The writer's list shows the reason; a second answer finds the request already handled.
+    const list = user.waitForMessage("Your requests to write to someone specific", { ...WAIT, afterMessageId: notice.messageId });
+    await user.sendText("/requests");
+    expect((await list).text).toContain(`R-${request.id} · Orlova Vera, born 1962\n⛔ declined: “${reason}” · no letter yet`);
+    const again = await group.pressButton(admin, label, { messageId: opList.messageId });
+    expect(again).toMatchObject({ text: "Этот запрос уже разобран (отклонён).", showAlert: true });
+    const late = group.waitForMessage("Этот запрос уже разобран", { ...WAIT, afterMessageId: prompt.messageId });
+    await group.sendText(admin, "Another reason", { replyToMessageId: prompt.messageId });
+    await late;
+    expect((await prisma.specificRequest.findUniqueOrThrow({ where: { id: request.id } })).declineReason).toBe(reason);
   });
 });

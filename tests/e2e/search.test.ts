@@ -1,5 +1,6 @@
 // Finding a person through the bot, as a writer does it: the menu, /search, browsing, cards,
 // inline mode, and writing to someone specific.
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyPrisonerImport } from "../../src/db/repositories/prisoner-import.js";
 import { getStats } from "../../src/db/repositories/stats.js";
@@ -23,6 +24,8 @@ beforeAll(async () => {
     prisonerRecord("e-1", { lastName: "Иванова", firstName: "Анна", patronymic: "Сергеевна", lastNameLatin: "Ivanova", firstNameLatin: "Anna", patronymicLatin: "Sergeevna", views: ["anti-war"], interests: ["music"], professionRu: "учитель", professionEn: "teacher" }),
     prisonerRecord("e-2", { lastName: "Кукушкина", firstName: "Зоя", patronymic: null, lastNameLatin: "Kukushkina", firstNameLatin: "Zoya", patronymicLatin: null, canReceiveLetters: false, cannotReceiveReason: "released", releasedAt: "2026-03-01", postalAddress: null, views: ["faith"], professionRu: "медсестра", professionEn: "nurse", region: "Республика Карелия", regionEn: "Republic of Karelia" }),
     prisonerRecord("e-3", { lastName: "Грибоедов", firstName: "Илья", lastNameLatin: "Griboedov", firstNameLatin: "Ilya", views: ["faith"], professionRu: "плотник", professionEn: "carpenter", region: "Республика Карелия", regionEn: "Republic of Karelia", lettersCount: 2 }),
+    // Identity protected: the list has a facility and a region, and neither may reach a writer.
+    prisonerRecord("e-4", { lastName: "Тайнова", firstName: "Вера", patronymic: null, lastNameLatin: "Taynova", firstNameLatin: "Vera", patronymicLatin: null, canReceiveLetters: false, cannotReceiveReason: "identity_protected", postalAddress: null, facilityName: "ФКУ ИК-99 УФСИН России по Хабаровскому краю", region: "Хабаровский край", regionEn: "Khabarovsk Krai", views: [], interests: [], professionRu: null, professionEn: null }),
     ...Array.from({ length: 7 }, (_, i) =>
       prisonerRecord(`e-p${i}`, { lastName: "Пеструхин", firstName: ["Лев", "Ян", "Глеб", "Марк", "Ной", "Пётр", "Рем"][i]!, lastNameLatin: "Pestrukhin", firstNameLatin: ["Lev", "Yan", "Gleb", "Mark", "Noy", "Pyotr", "Rem"][i]!, lettersCount: i }),
     ),
@@ -80,10 +83,10 @@ describe("search by name", () => {
     const rules = user.waitForMessage("Прежде чем писать", EDIT);
     await user.pressButton("✉️ Написать: Анна Иванова");
     const rulesScreen = await rules;
-    expect(buttons(rulesScreen)).toContain("✅ Я прочитал(а)");
+    expect(buttons(rulesScreen)).toContain("✅ Понятно");
     // ...then the same letter flow as an assignment.
     const letter = user.waitForMessage("Как вы хотите его написать?", WAIT);
-    await user.pressButton("✅ Я прочитал(а)");
+    await user.pressButton("✅ Понятно");
     expect((await letter).text).toContain("Анна Иванова");
   });
 
@@ -151,7 +154,7 @@ describe("search by name", () => {
     const menu2 = user.waitForMessage("Main menu", EDIT);
     await user.pressButton("‹ Back");
     await menu2;
-    reply = user.waitForMessage("I didn't quite catch that", WAIT);
+    reply = user.waitForMessage("We didn't quite catch that", WAIT);
     await user.sendText("Ivanova");
     await reply;
   });
@@ -217,7 +220,9 @@ describe("inline mode", () => {
     const first = answer.results[0];
     expect(first).toMatchObject({ type: "article", title: "Anna Ivanova" });
     const markup = (first as { reply_markup?: { inline_keyboard: { text: string; url?: string }[][] } }).reply_markup;
-    expect(markup?.inline_keyboard[0]?.[0]).toEqual({ text: "✉️ Open in Lifeline", url: `https://t.me/${t.fake.botInfo.username}?start=p_e-1` });
+    const anna = await t.app.prisma.prisoner.findUniqueOrThrow({ where: { externalId: "e-1" } });
+    expect(anna.publicToken).toMatch(/^[0-9a-f]{32}$/);
+    expect(markup?.inline_keyboard[0]?.[0]).toEqual({ text: "✉️ Open in Lifeline", url: `https://t.me/${t.fake.botInfo.username}?start=c_${anna.publicToken}` });
     const content = (first as { input_message_content: { message_text: string } }).input_message_content.message_text;
     expect(content).toContain("<b>Anna Ivanova</b> (Иванова Анна Сергеевна)");
 
@@ -231,14 +236,102 @@ describe("inline mode", () => {
     await prompt;
 
     const card = user.waitForMessage("Anna Sergeevna Ivanova", WAIT);
-    await user.sendText("/start p_e-1");
+    await user.sendText(`/start c_${anna.publicToken}`);
     const shown = await card;
     expect(buttons(shown)).toEqual(["✉️ Write to Anna Ivanova", "‹ Back to search"]);
 
-    // A stale link says so and still shows the welcome.
+    // A token nobody has (a person removed from the list) says so and still shows the welcome.
     const gone = user.waitForMessage("no longer in our list", WAIT);
-    await user.sendText("/start p_nobody-here");
+    await user.sendText(`/start c_${"0".repeat(32)}`);
     await gone;
+
+    // Links of earlier versions (by external id, by guessable row id) open nothing: "out of date", then search.
+    for (const old of ["p_e-1", `pid_${anna.id}`]) {
+      const outdated = user.waitForMessage("This link is out of date", WAIT);
+      const prompt2 = user.waitForMessage("Type a name or surname, in Russian", WAIT);
+      await user.sendText(`/start ${old}`);
+      await outdated;
+      await prompt2;
+    }
+    expect(user.messages().filter((m) => (m.text ?? "").includes("Anna Sergeevna Ivanova"))).toHaveLength(1);
+  });
+});
+
+describe("a person whose identity is protected", () => {
+  // Anything that would tell where Вера Тайнова is held: the facility, the region, in any spelling.
+  const PLACE = /ИК-99|Хабаровск|Khabarovsk|habarovsk|Where held|Где находится/i;
+
+  it("search, the card, browsing by region, inline and a shared link never tell where she is held", async () => {
+    for (const language of ["ru", "en"] as const) {
+      const user = await started(language);
+      const results = user.waitForMessage(language === "ru" ? "По запросу «Taynova»" : "found for “Taynova”", WAIT);
+      await user.sendText("/search Taynova");
+      const list = await results;
+      const name = language === "ru" ? "1. Вера Тайнова ⛔" : "1. Vera Taynova ⛔";
+      expect(buttons(list)[0]).toBe(name);
+      const card = user.waitForMessage(language === "ru" ? "Тайнова Вера" : "Vera Taynova", WAIT);
+      await user.pressButton(name);
+      const shown = await card;
+      expect(shown.text).toContain(language === "ru" ? "мы не публикуем, где он находится" : "we cannot publish where they are held");
+
+      // Inline: the shared text and the result line; then the link it carries.
+      const answer = await user.sendInlineQuery("Тайнова");
+      expect(answer.results).toHaveLength(1);
+      expect(JSON.stringify(answer.results)).not.toMatch(PLACE);
+      const url = (answer.results[0] as { reply_markup: { inline_keyboard: { url: string }[][] } }).reply_markup.inline_keyboard[0]![0]!.url;
+      const payload = new URL(url).searchParams.get("start")!;
+      expect(payload).toMatch(/^c_[0-9a-f]{32}$/);
+      const linked = user.waitForMessage((m) => m.messageId > shown.messageId && (m.text ?? "").includes(language === "ru" ? "Тайнова Вера" : "Vera Taynova"), WAIT);
+      await user.sendText(`/start ${payload}`);
+      await linked;
+
+      const menu = user.waitForMessage(language === "ru" ? "Напишите имя или фамилию" : "Type a name", WAIT);
+      await user.sendText("/search");
+      await menu;
+      const regions = user.waitForMessage(language === "ru" ? "Какой регион?" : "Which region?", EDIT);
+      await user.pressButton(language === "ru" ? "🗺 По региону" : "🗺 By region");
+      const regionButtons = buttons(await regions);
+      expect(regionButtons.length).toBeGreaterThan(1);
+
+      const everything = user.messages().map((m) => `${m.text ?? ""} ${m.caption ?? ""} ${JSON.stringify(m.inlineKeyboard)}`);
+      expect(everything.filter((text) => PLACE.test(text))).toEqual([]);
+    }
+  });
+
+  it("cannot be written to: the card offers no letter and none can be started", async () => {
+    const vera = await t.app.prisma.prisoner.findUniqueOrThrow({ where: { externalId: "e-4" } });
+    expect(await t.app.prisma.assignment.count({ where: { prisonerId: vera.id } })).toBe(0);
+    const user = await started("en");
+    await acceptRules(user);
+    const card = user.waitForMessage("Vera Taynova", WAIT);
+    await user.sendText(`/start c_${vera.publicToken}`);
+    expect(buttons(await card)).toEqual(["✍️ Write to someone specific", "🎲 Someone at random", "‹ Back to search"]);
+    expect(await t.app.prisma.letter.count({ where: { prisonerId: vera.id } })).toBe(0);
+  });
+});
+
+describe("what a search keeps", () => {
+  it("only a cleaned, bounded query under a random id, for a day", async () => {
+    const user = await started("en");
+    const results = user.waitForMessage("found for “Ivanova”", WAIT);
+    await user.sendText("/search \u0000Iva\u200Bnova\u0007 ");
+    const list = await results;
+    const redis = new Redis(t.config.redisUrl);
+    try {
+      const keys = await redis.keys(`${t.config.redisPrefix}:search:q:*`);
+      const values = await Promise.all(keys.map(async (k) => ({ value: await redis.get(k), ttl: await redis.ttl(k) })));
+      expect(values.map((v) => v.value)).toContain("Ivanova");
+      for (const v of values) {
+        expect(v.value).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+        expect([...(v.value ?? "")].length).toBeLessThanOrEqual(100);
+        expect(v.ttl).toBeGreaterThan(0);
+        expect(v.ttl).toBeLessThanOrEqual(24 * 3600);
+      }
+      expect(keys.every((k) => !k.includes(String(user.id)))).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
+    expect(list.text).not.toContain("\u0000");
   });
 });
 

@@ -44,6 +44,9 @@ describe("/start", () => {
     [undefined, EN_WELCOME, "en"],
     ["de", EN_WELCOME, "en"],
     ["ru-RU", RU_WELCOME, "ru"],
+    ["uk", RU_WELCOME, "ru"],
+    ["be", RU_WELCOME, "ru"],
+    ["kk-KZ", RU_WELCOME, "ru"],
   ])("language_code %s gets the welcome in the right language", async (languageCode, expected, stored) => {
     const t = await start({ roles: ["bot"] });
     const user = t.user(languageCode === undefined ? {} : { languageCode });
@@ -53,13 +56,58 @@ describe("/start", () => {
     expect((await findWriterByTelegramId(t.app.prisma, user.id))?.language).toBe(stored);
   });
 
-  it("sets the command menu in both languages at start-up", async () => {
+  it("sets the command menus and the bot's description in both languages at start-up", async () => {
     const t = await start({ roles: ["bot"] });
     const calls = t.fake.calls("setMyCommands");
-    const en = calls.find((c) => c.params.language_code === undefined);
-    const ru = calls.find((c) => c.params.language_code === "ru");
-    expect(JSON.stringify(en?.params.commands)).toContain("Main menu");
-    expect(JSON.stringify(ru?.params.commands)).toContain("Главное меню");
+    const scoped = (type: string, language?: string) =>
+      calls.find((c) => JSON.stringify(c.params.scope).includes(`"${type}"`) && c.params.language_code === language)?.params.commands as
+        | { command: string; description: string }[]
+        | undefined;
+    expect(JSON.stringify(scoped("all_private_chats"))).toContain("Main menu");
+    expect(JSON.stringify(scoped("all_private_chats", "ru"))).toContain("Главное меню");
+    // Groups get how to set up the operators' chat, not the writers' commands.
+    expect(scoped("all_group_chats")?.map((c) => c.command)).toEqual(["setup", "whoami"]);
+    expect(scoped("all_group_chats", "ru")?.map((c) => c.description)).toEqual(["Сделать эту группу чатом операторов", "Показать мой Telegram id"]);
+
+    const description = (method: string, language?: string) =>
+      t.fake.calls(method).find((c) => c.params.language_code === language)?.params;
+    expect(description("setMyDescription")?.description).toContain("Lifeline gets letters to political prisoners in Russia");
+    expect(description("setMyDescription", "ru")?.description).toContain("Lifeline помогает писать письма политзаключённым в России");
+    expect(description("setMyShortDescription")?.short_description).toContain("Write a letter to a political prisoner");
+    expect(description("setMyShortDescription", "ru")?.short_description).toContain("Напишите письмо политзаключённому");
+  });
+
+  it("the first screen offers both languages in one tap; the choice is stored and the chat's menu follows it", async () => {
+    const t = await start({ roles: ["bot"] });
+    // A Russian speaker whose Telegram is in English.
+    const user = t.user({ languageCode: "en" });
+    const reply = user.waitForMessage();
+    await user.sendText("/start");
+    const first = await reply;
+    expect(first.text).toContain(EN_WELCOME);
+    expect(first.inlineKeyboard[0]?.map((b) => b.text)).toEqual(["🇷🇺 Русский", "🇬🇧 English"]);
+
+    const russian = user.waitForMessage(RU_WELCOME, { includeEdits: true });
+    await user.pressButton("🇷🇺 Русский", { messageId: first.messageId });
+    const redrawn = await russian;
+    expect(redrawn.messageId).toBe(first.messageId);
+    expect(buttonTexts(redrawn)).toEqual(expect.arrayContaining(["⚙️ Настройки"]));
+    expect(buttonTexts(redrawn)).not.toContain("🇬🇧 English");
+    expect((await findWriterByTelegramId(t.app.prisma, user.id))?.language).toBe("ru");
+    // This chat's menu is in Russian now, whatever the app's language.
+    await expect
+      .poll(() => {
+        const call = t.fake.calls("setMyCommands").find((c) => JSON.stringify(c.params.scope).includes(`"chat_id":${user.id}`));
+        return JSON.stringify(call?.params.commands ?? null);
+      })
+      .toContain("Главное меню");
+
+    // Later welcomes do not ask again.
+    const again = user.waitForMessage();
+    await user.sendText("/start");
+    const second = await again;
+    expect(second.text).toContain(RU_WELCOME);
+    expect(buttonTexts(second)).not.toContain("🇬🇧 English");
   });
 
   it("/help answers in the user's language", async () => {
@@ -82,10 +130,10 @@ describe("language switch", () => {
     const settings = user.waitForMessage("Settings. What would you like to change?", { includeEdits: true });
     await user.pressButton("⚙️ Settings");
     await settings;
-    const chooseLanguage = user.waitForMessage("Choose the language I should speak:", { includeEdits: true });
+    const chooseLanguage = user.waitForMessage("Which language should we speak?", { includeEdits: true });
     await user.pressButton("🌐 Language");
     await chooseLanguage;
-    const changed = user.waitForMessage("Готово, теперь я говорю по-русски.", { includeEdits: true });
+    const changed = user.waitForMessage("Готово: теперь мы говорим по-русски.", { includeEdits: true });
     await user.pressButton("🇷🇺 Русский");
     const confirmation = await changed;
     expect(buttonTexts(confirmation)).toContain("⚙️ Настройки");
@@ -104,8 +152,8 @@ describe("language switch", () => {
     // And back to English through /language.
     const chooser = user.waitForMessage();
     await user.sendText("/language");
-    expect((await chooser).text).toBe("На каком языке мне с вами говорить?");
-    const english = user.waitForMessage("Done, I will speak English from now on.", { includeEdits: true });
+    expect((await chooser).text).toBe("На каком языке нам с вами говорить?");
+    const english = user.waitForMessage("Done: from now on we speak English.", { includeEdits: true });
     await user.pressButton("🇬🇧 English");
     await english;
     expect((await findWriterByTelegramId(t.app.prisma, user.id))?.language).toBe("en");
@@ -217,7 +265,7 @@ describe("conversations", () => {
     // The conversation is gone: text now reaches the fallback, not the echo.
     const fallback = user.waitForMessage();
     await user.sendText("hello");
-    expect((await fallback).text).toBe("I didn't quite catch that. Here is the menu:");
+    expect((await fallback).text).toBe("We didn't quite catch that. Here is the menu:");
 
     const nothing = user.waitForMessage();
     await user.sendText("/cancel");

@@ -9,7 +9,8 @@ import { startApp, type App, type AppRole, type StartAppOptions } from "../../sr
 import { loadConfig, type Config } from "../../src/config.js";
 import { startFakeTelegram, type FakeTelegram, type FakeUser, type FakeUserOptions } from "../../src/fake-telegram/index.js";
 import { createLogger, type Logger } from "../../src/logger.js";
-import { testDatabaseUrl, testRedisPrefix, uniqueTelegramId } from "./db.js";
+import type { Paces } from "../../src/workers/telegram-pace.js";
+import { testDatabaseUrl, testEncryptionKey, testRedisPrefix, uniqueTelegramId } from "./db.js";
 
 export interface TestAppOptions {
   /** Default: bot and worker, like `npm start`. */
@@ -26,7 +27,27 @@ export interface TestAppOptions {
   fake?: FakeTelegram;
   /** A logger to inspect what the app logs (default: pino at TEST_LOG_LEVEL or silent). */
   logger?: Logger;
+  /**
+   * Outgoing paces. Default TEST_PACES: Telegram's shape (bot-wide, per group, per private chat)
+   * a good deal faster, so a file whose tests all talk in one operators' group does not wait 3.4 s
+   * a message. Tests of the pace itself (or of timing across it) pass TELEGRAM_PACES.
+   */
+  paces?: Paces;
+  /**
+   * Schedule the maintenance tasks (reconciler, retention, storage sweep, lapses) as a worker
+   * process does. Default off: most files share one database, and a reconciler run in one file's
+   * app would put another file's letters into its queues. Files with a database of their own
+   * (tests/workers/maintenance, reconcile) turn it on.
+   */
+  maintenance?: boolean;
 }
+
+/** Telegram's limits scaled for tests: the same buckets and bursts, each interval about 20x shorter. */
+export const TEST_PACES: Paces = {
+  bot: { intervalMs: 2, burst: 1 },
+  group: { intervalMs: 150, burst: 2 },
+  privateChat: { intervalMs: 50, burst: 1 },
+};
 
 export interface TestApp {
   fake: FakeTelegram;
@@ -94,6 +115,7 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
     REDIS_PREFIX: uniqueRedisPrefix(),
     STORAGE_DIR: storageDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ENCRYPTION_KEY: testEncryptionKey(),
   };
   if (opts.mode === "webhook") {
     const port = await freePort();
@@ -111,6 +133,8 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
       roles: opts.roles ?? ["bot", "worker"],
       botInfo: fake.botInfo,
       logger,
+      paces: opts.paces ?? TEST_PACES,
+      maintenance: opts.maintenance ?? false,
       ...(opts.bot ? { bot: opts.bot } : {}),
       ...(opts.handlers ? { handlers: opts.handlers } : {}),
     });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
 import { createPrisma } from "../../src/db/client.js";
 import { dropDatabase, withDatabase } from "../../src/db/migrate.js";
+import { parseKeyring, type Keyring } from "../../src/privacy/cipher.js";
 
 /** This run's migrated database, shared by all test files: use unique ids (uniqueTelegramId) per test. */
 export function testDatabaseUrl(): string {
@@ -15,9 +16,19 @@ export function testRedisPrefix(): string {
   return inject("redisPrefix");
 }
 
+/** ENCRYPTION_KEY of this run (base64), the key of everything in the shared test database. */
+export function testEncryptionKey(): string {
+  return inject("encryptionKey");
+}
+
+/** The keyring of testEncryptionKey(), for repositories on the shared test database. */
+export function testKeyring(): Keyring {
+  return parseKeyring(testEncryptionKey());
+}
+
 /** A Prisma client on the shared test database; disconnect it in afterAll. */
 export function createTestPrisma(): PrismaClient {
-  return createPrisma(testDatabaseUrl(), { max: 4 });
+  return createPrisma(testDatabaseUrl(), { max: 4, keyring: testKeyring() });
 }
 
 /** A Telegram-like user id no other test in this run is likely to use. */
@@ -59,7 +70,7 @@ export function isolatedDatabaseForSuite(opts: { max?: number } = {}): { readonl
   let prisma: PrismaClient | undefined;
   beforeAll(async () => {
     db = await createIsolatedDatabase();
-    prisma = createPrisma(db.url, opts);
+    prisma = createPrisma(db.url, { ...opts, keyring: testKeyring() });
   });
   afterAll(async () => {
     await prisma?.$disconnect();

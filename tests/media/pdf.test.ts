@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createI18n } from "../../src/bot/i18n.js";
+import { createI18n } from "../../src/messages/i18n.js";
 import {
   pdfLabelsFrom,
   renderBatchPdf,
-  renderEnvelopeCsv,
   renderLetterPdf,
   type PdfLabels,
   type PrintableLetter,
@@ -19,6 +18,8 @@ const recipient = {
   postalAddress: "431130, Республика Мордовия, Зубово-Полянский район, пос. Ударный, ул. Центральная, д. 1",
 };
 const returnAddress = "Lifeline, а/я 17, 101000, Москва";
+/** 22:30 UTC on 5 December is already 6 December in Moscow, where the letter is posted. */
+const printedOn = new Date("2026-12-05T22:30:00Z");
 
 const typedText = [
   "Здравствуйте, Иван!",
@@ -28,7 +29,7 @@ const typedText = [
 ].join("\n");
 
 function letter(overrides: Partial<PrintableLetter> = {}): PrintableLetter {
-  return { code: "L-7K3Q", recipient, returnAddress, signature: "Аня из Калининграда", body: { kind: "typed", text: typedText }, ...overrides };
+  return { code: "L-7K3Q", recipient, returnAddress, signature: "Аня из Калининграда", body: { kind: "typed", text: typedText }, printedOn, ...overrides };
 }
 
 function allText(pages: PdfPageContent[]): string {
@@ -54,15 +55,18 @@ describe("pdf labels", () => {
     const i18n = createI18n();
     for (const locale of ["ru", "en"] as const) {
       const l = pdfLabelsFrom((key, vars) => i18n.t(locale, key, vars));
-      const words = [l.recipientTo, l.recipientWhere, l.translationHeading, l.originalHeading, l.returnAddress, ...Object.values(l.csv)];
+      const words = [l.recipientTo, l.recipientWhere, l.translationHeading, l.originalHeading, l.returnAddress, ...Object.values(l.envelope)];
       for (const w of words) expect(w).not.toMatch(/^pdf-/);
       expect(l.birthYear(1985)).toContain("1985");
       expect(l.pageOf(2, 3)).toMatch(/2\D+3/);
       expect(l.letterCode("L-7K3Q")).toContain("L-7K3Q");
+      expect(l.letterDate(printedOn)).toMatch(/\b6\b.*2026/);
     }
     expect(labels.recipientTo).toBe("Кому");
     expect(labels.recipientWhere).toBe("Куда");
     expect(labels.birthYear(1985)).toBe("1985 г.р.");
+    expect(labels.letterDate(printedOn)).toBe("6 декабря 2026 г.");
+    expect(labels.letterDate(new Date("2026-03-01T05:00:00Z"))).toBe("1 марта 2026 г.");
   });
 });
 
@@ -83,11 +87,18 @@ describe("renderLetterPdf", () => {
     expect(to?.x).toBeGreaterThan(page.width * 0.4);
     expect(to?.y).toBeGreaterThan(page.height * 0.85);
 
+    // The date the letter is printed (Moscow's day), right-aligned under the address, above the text.
+    const date = page.items.find((i) => i.str === "6 декабря 2026 г.");
+    expect(date).toBeDefined();
+    const where = page.items.find((i) => i.str.startsWith("Куда"));
+    expect(date?.y).toBeLessThan(where?.y ?? 0);
+    expect((date?.x ?? 0) + (date?.width ?? 0)).toBeCloseTo(page.width - 20 * (72 / 25.4), 0);
+
     expect(page.text).toContain("Здравствуйте, Иван!");
     expect(page.text).toContain("«Мастера и Маргариту»");
     expect(page.text).toContain("Аня из Калининграда");
     const greeting = page.items.find((i) => i.str.startsWith("Здравствуйте"));
-    expect(greeting?.y).toBeLessThan(to?.y ?? 0);
+    expect(greeting?.y).toBeLessThan(date?.y ?? 0);
     expect(greeting?.x).toBeLessThan(page.width * 0.2);
 
     expect(page.text).toContain("Письмо L-7K3Q");
@@ -151,6 +162,7 @@ describe("renderLetterPdf", () => {
     expect(result).toHaveLength(3);
     expect(result.map((p) => p.images)).toEqual([1, 1, 1]);
     expect(result[0]?.text).toContain("Кому: Иванов Иван Иванович, 1985 г.р.");
+    expect(result[0]?.text).toContain("6 декабря 2026 г."); // a handwritten letter is dated too
     expect(result[1]?.text).not.toContain("Кому:");
     result.forEach((page, i) => expect(page.text).toContain(`Страница ${i + 1} из 3`));
     expect(result[2]?.text).toContain("Аня из Калининграда");
@@ -221,23 +233,23 @@ describe("renderBatchPdf", () => {
   });
 });
 
-describe("renderEnvelopeCsv", () => {
-  it("writes RFC 4180 CSV in UTF-8 with a BOM", () => {
-    const csv = renderEnvelopeCsv(
-      [
-        letter(),
-        { code: "L-QUOT", recipient: { fullName: 'Сидоров "Младший" Пётр', birthYear: 1979, facility: "=СИЗО-1", postalAddress: "Москва,\nул. Матросская Тишина, 18" } },
-      ],
-      labels,
-    );
-    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.toString("utf8").slice(1)).toBe(
-      [
-        "Код письма,ФИО получателя,Год рождения,Учреждение,Почтовый адрес",
-        `L-7K3Q,Иванов Иван Иванович,1985,ФКУ ИК-2 УФСИН России по Республике Мордовия,"${recipient.postalAddress}"`,
-        `L-QUOT,"Сидоров ""Младший"" Пётр",1979,'=СИЗО-1,"Москва, ул. Матросская Тишина, 18"`,
-        "",
-      ].join("\r\n"),
-    );
+describe("the recipient block", () => {
+  const facility = "ФКУ ИК-79 УФСИН России по Пермскому краю";
+  const address = (tail: string) => `618740, Пермский край, г. Добрянка, ул. Советская, д. 14, ${tail}`;
+
+  it("prints the facility once when the imported address already ends with it", async () => {
+    // Case, spaces, quotes and punctuation differ, as they do between the registry and the address.
+    const postalAddress = address("фку  «ИК-79»  УФСИН  России по Пермскому краю.");
+    const [page] = await readPdf(await renderLetterPdf(letter({ recipient: { ...recipient, facility, postalAddress } }), labels));
+    const text = page?.text ?? "";
+    expect(text.match(/ИК-79/g)).toHaveLength(1);
+    expect(text.replace(/ /g, "")).toContain(`Куда:${postalAddress}`.replace(/ /g, ""));
+  });
+
+  it("prints facility and address when the address does not name the facility", async () => {
+    const postalAddress = address("ФКУ ИК-7");
+    const [page] = await readPdf(await renderLetterPdf(letter({ recipient: { ...recipient, facility, postalAddress } }), labels));
+    const text = (page?.text ?? "").replace(/ /g, "");
+    expect(text).toContain(`Куда:${facility}${postalAddress}`.replace(/ /g, ""));
   });
 });

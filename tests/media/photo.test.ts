@@ -94,15 +94,27 @@ describe("processLetterPage", () => {
     expect(sniffImageFormat(fromWebp.data)).toBe("jpeg");
   });
 
-  it("stretches the contrast of a faint page", async () => {
-    const faint = await sharp({ create: { width: 200, height: 200, channels: 3, background: "#a0a0a0" } })
-      .composite([{ input: { create: { width: 100, height: 200, channels: 3, background: "#8c8c8c" } }, left: 0, top: 0 }])
+  it("stretches the contrast of a faint page: faint strokes become darker, grey paper white", async () => {
+    // Strokes of grey 140 on paper of grey 160: a washed-out photo of a pencil letter.
+    const lines = Array.from({ length: 8 }, (_, k) => `<path d="M 40 ${60 + 40 * k} L 360 ${60 + 40 * k}"/>`).join("");
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400"><g stroke="#8c8c8c" stroke-width="8">${lines}</g></svg>`;
+    const faint = await sharp({ create: { width: 400, height: 400, channels: 3, background: "#a0a0a0" } })
+      .composite([{ input: Buffer.from(svg) }])
       .jpeg()
       .toBuffer();
     const page = await processLetterPage(faint);
-    const dark = await meanGrey(page.data, { left: 10, top: 10, width: 80, height: 180 });
-    const light = await meanGrey(page.data, { left: 110, top: 10, width: 80, height: 180 });
-    expect(light - dark).toBeGreaterThan(150);
+    const dark = await meanGrey(page.data, { left: 60, top: 138, width: 280, height: 4 });
+    const light = await meanGrey(page.data, { left: 60, top: 156, width: 280, height: 8 });
+    expect(light).toBeGreaterThan(240);
+    // 20 levels apart before; the gain is capped (paper grain must not turn into grime), so at
+    // least five times that after.
+    expect(light - dark).toBeGreaterThan(100);
+  });
+
+  it("keeps a large dark area dark instead of treating it as a shadow", async () => {
+    const page = await processLetterPage(await pageImage(400, 400).jpeg().toBuffer());
+    expect(await meanGrey(page.data, { left: 20, top: 20, width: 160, height: 360 })).toBeLessThan(60);
+    expect(await meanGrey(page.data, { left: 220, top: 20, width: 160, height: 360 })).toBeGreaterThan(245);
   });
 
   it("refuses HEIC, GIF, TIFF, PDF and unknown formats with the reason", async () => {

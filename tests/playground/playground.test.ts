@@ -118,11 +118,14 @@ describe.skipIf(!HAS_CHROMIUM)(`the playground in headless Chromium (${CHROMIUM}
     const welcome = await botMessage(writer, "Здравствуйте! Это Lifeline.");
     await snap("welcome");
     await press(welcome, "✉️ Написать письмо");
-    const rules = await botMessage(writer, "Прежде чем писать");
+    await botMessage(writer, "Прежде чем писать");
+    // The short digest first; "Подробнее ›" edits it into the full rules, which end with /guide.
+    await press(writer, "Подробнее ›");
+    const rules = await botMessage(writer, "Почему так и о чём писать");
     // Commands in the bot's text are tappable, as in Telegram.
     await rules.locator(".command", { hasText: "/guide" }).waitFor(WAIT);
     await snap("rules");
-    await press(rules, "✅ Я прочитал(а)");
+    await press(rules, "✅ Понятно");
     const interests = await botMessage(writer, "что вам интересно?");
     await press(interests, "Пропустить ›");
     const card = await botMessage(writer, "Вот кому мы предлагаем написать");
@@ -171,7 +174,7 @@ describe.skipIf(!HAS_CHROMIUM)(`the playground in headless Chromium (${CHROMIUM}
     await botMessage(operators, /Партия №\d+ \(писем: \d+\) закрыта/);
     const pdfDoc = operators.locator(".msg", { has: page.locator(".doc-name", { hasText: /^batch-.*\.pdf$/ }) }).last();
     await pdfDoc.waitFor(WAIT);
-    const csvMessage = operators.locator(".msg", { has: page.locator(".doc-name", { hasText: /\.csv$/ }) }).last();
+    const csvMessage = operators.locator(".msg", { has: page.locator(".doc-name", { hasText: /\.xlsx$/ }) }).last();
     await csvMessage.waitFor(WAIT);
     await snap("batch");
     const [download] = await Promise.all([page.waitForEvent("download"), pdfDoc.locator(".doc-download").click()]);

@@ -5,6 +5,7 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import type { TestProject } from "vitest/node";
 import { applyMigrations, dropDatabase, withDatabase } from "../../src/db/migrate.js";
+import { generateKeyBase64 } from "../../src/privacy/cipher.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -14,6 +15,8 @@ declare module "vitest" {
     templateDatabaseUrl: string;
     /** Prefix for every Redis key written by this run's tests. */
     redisPrefix: string;
+    /** ENCRYPTION_KEY of this run: the shared database holds values (and a check value) under it. */
+    encryptionKey: string;
   }
 }
 
@@ -102,6 +105,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", databaseUrl);
   project.provide("templateDatabaseUrl", templateDatabaseUrl);
   project.provide("redisPrefix", redisPrefix);
+  project.provide("encryptionKey", generateKeyBase64());
 
   return teardown;
 }

@@ -1,15 +1,17 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DecryptionError, generateKeyBase64, keyIdOfBytes, parseKeyring } from "../../src/privacy/cipher.js";
 import { createFileStorage, InvalidStorageKeyError, type FileStorage } from "../../src/storage/index.js";
 import { draftPageKey, draftPrefix, letterPageKey } from "../../src/storage/keys.js";
 
+const keyring = parseKeyring(generateKeyBase64());
 let dir: string;
 let storage: FileStorage;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "lifeline-storage-"));
-  storage = createFileStorage(dir);
+  storage = createFileStorage(dir, keyring);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -54,5 +56,38 @@ describe("file storage", () => {
       await expect(storage.put(key, Buffer.from("no"))).rejects.toBeInstanceOf(InvalidStorageKeyError);
     }
     await expect(storage.deletePrefix("../")).rejects.toBeInstanceOf(InvalidStorageKeyError);
+  });
+});
+
+describe("file storage encryption", () => {
+  it("keeps only ciphertext on disk, under the current key, and gives callers the plain bytes", async () => {
+    const plain = Buffer.from("Dear Ivan, a page of a letter with a canary StorageCanary42");
+    await storage.put("letters/5/page-1.jpg", plain);
+    const onDisk = readFileSync(storage.pathOf("letters/5/page-1.jpg"));
+    expect(onDisk.includes(Buffer.from("StorageCanary42"))).toBe(false);
+    expect(keyIdOfBytes(onDisk)).toBe(keyring.current.id);
+    expect((await storage.get("letters/5/page-1.jpg"))?.equals(plain)).toBe(true);
+    // Moves keep the ciphertext as it is.
+    await storage.move("letters/5/page-1.jpg", "letters/5/page-2.jpg");
+    expect((await storage.get("letters/5/page-2.jpg"))?.equals(plain)).toBe(true);
+  });
+
+  it("refuses a corrupted file and a file under a key it does not know with DecryptionError", async () => {
+    await storage.put("letters/6/page-1.jpg", Buffer.from("page"));
+    const path = storage.pathOf("letters/6/page-1.jpg");
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
+    writeFileSync(path, bytes);
+    await expect(storage.get("letters/6/page-1.jpg")).rejects.toBeInstanceOf(DecryptionError);
+
+    const stranger = createFileStorage(dir, parseKeyring(generateKeyBase64()));
+    await storage.put("letters/6/page-2.jpg", Buffer.from("page"));
+    await expect(stranger.get("letters/6/page-2.jpg")).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it("reads a file written before encryption as it is (rotation encrypts it)", async () => {
+    await storage.put("letters/7/page-1.jpg", Buffer.from("x"));
+    writeFileSync(storage.pathOf("letters/7/page-1.jpg"), Buffer.from("plain old page"));
+    expect((await storage.get("letters/7/page-1.jpg"))?.toString()).toBe("plain old page");
   });
 });

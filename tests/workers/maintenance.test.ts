@@ -12,7 +12,7 @@ import { createFileStorage, type FileStorage } from "../../src/storage/index.js"
 import { draftPageKey, letterPageKey } from "../../src/storage/keys.js";
 import { sweepStorage } from "../../src/workers/storage-sweep.js";
 import { startTestApp } from "../helpers/app.js";
-import { createIsolatedDatabase, createTestPrisma, uniqueTelegramId } from "../helpers/db.js";
+import { createIsolatedDatabase, createTestPrisma, testKeyring, uniqueTelegramId } from "../helpers/db.js";
 import { createPrisoner } from "../helpers/letter-fixtures.js";
 
 const DAY = 24 * 3600_000;
@@ -26,7 +26,7 @@ afterAll(async () => {
 function tempStorage(): FileStorage {
   const dir = mkdtempSync(join(tmpdir(), "lifeline-sweep-"));
   dirs.push(dir);
-  return createFileStorage(dir);
+  return createFileStorage(dir, testKeyring());
 }
 
 /** Writes a file and backdates it (and its folder) by `ageMs`. */
@@ -88,7 +88,7 @@ describe("storage sweep", () => {
 });
 
 describe("maintenance queue", () => {
-  it("the worker schedules both tasks; the runs lapse expired assignments and sweep drafts, logging counts only", async () => {
+  it("the worker schedules every task; the runs lapse expired assignments, sweep drafts and apply retention, logging counts only", async () => {
     const db = await createIsolatedDatabase();
     const iso = createPrisma(db.url, { max: 2 });
     const storage = tempStorage();
@@ -112,16 +112,21 @@ describe("maintenance queue", () => {
 
       const t = await startTestApp({
         roles: ["worker"],
+        maintenance: true,
         env: { DATABASE_URL: db.url, STORAGE_DIR: storage.root },
         logger: createLogger("info", sink),
       });
       try {
         const logged = (msg: string) => lines.find((l) => l.msg === msg);
-        await expect.poll(() => logged("expired assignments lapsed") && logged("storage swept"), { timeout: 15_000 }).toBeTruthy();
+        await expect.poll(() => logged("expired assignments lapsed") && logged("storage swept") && logged("retention applied"), { timeout: 15_000 }).toBeTruthy();
         const lapseLine = logged("expired assignments lapsed")!;
         expect(lapseLine.lapsed).toBe(2);
         expect(Object.keys(lapseLine).filter((k) => !["level", "time", "pid", "hostname", "service", "msg", "queue", "job_id", "attempt"].includes(k))).toEqual(["lapsed"]);
         expect(logged("storage swept")).toMatchObject({ draft_files: 1, orphan_folders: 0 });
+        // Nothing posted yet, so nothing due; counts only (tests/workers/retention.test.ts covers what is due).
+        const retentionLine = logged("retention applied")!;
+        expect(retentionLine).toMatchObject({ letters: 0, replies: 0, batch_pdfs: 0, done: true });
+        expect(Object.keys(retentionLine).filter((k) => !["level", "time", "pid", "hostname", "service", "msg", "queue", "job_id", "attempt"].includes(k))).toEqual(["letters", "replies", "batch_pdfs", "done"]);
 
         const statuses = await iso.assignment.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: { status: true } });
         expect(statuses.map((s) => s.status)).toEqual(["lapsed", "lapsed", "active"]);
@@ -132,10 +137,12 @@ describe("maintenance queue", () => {
         expect(schedulers.map((s) => [s.key, s.every]).sort()).toEqual([
           ["clean-storage", 6 * 3600_000],
           ["lapse-assignments", 15 * 60_000],
+          ["reconcile", 5 * 60_000],
+          ["retention", 3600_000],
         ]);
         // Restarting the worker keeps one scheduler per task.
         await t.restart();
-        expect(await t.app.queues.byName[MAINTENANCE_QUEUE].getJobSchedulersCount()).toBe(2);
+        expect(await t.app.queues.byName[MAINTENANCE_QUEUE].getJobSchedulersCount()).toBe(4);
       } finally {
         await t.stop();
       }

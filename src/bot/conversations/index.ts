@@ -2,7 +2,7 @@ import type { ConversationBuilder } from "@grammyjs/conversations";
 import type { BotContext, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { interestsOwnConversation } from "./interests-own.js";
-import { letterConversation } from "./letter.js";
+import { letterConversation } from "./letter/index.js";
 import { signatureConversation } from "./signature.js";
 import { specificRequestConversation } from "./specific-request.js";
 
@@ -10,7 +10,7 @@ import { specificRequestConversation } from "./specific-request.js";
  * Bump when any conversation's sequence of waits changes shape: stored half-finished conversations
  * of the old shape are then dropped instead of replayed into the wrong step.
  */
-export const CONVERSATIONS_VERSION = 2;
+export const CONVERSATIONS_VERSION = 3;
 
 export interface ConversationModule {
   /** Used with ctx.conversation.enter(id); kebab-case, stable across releases. */

@@ -5,7 +5,7 @@ import { MAX_CUSTOM_INTEREST_LENGTH, MAX_CUSTOM_INTERESTS, parseCustomInterests,
 import type { BotConversation, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { INTERESTS_OWN_CONVERSATION_ID } from "../features/interests.js";
-import { interestsKeyboard, interestsText, isInterestsMode } from "../views/interests.js";
+import { interestsKeyboard, interestsText, isInterestsMode } from "../../messages/views/interests.js";
 import type { ConversationModule } from "./index.js";
 import { askTextQuestion } from "./text-question.js";
 

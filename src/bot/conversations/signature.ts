@@ -1,10 +1,12 @@
 // Asks for the name letters are signed with and stores it on the writer (cleaned, length-limited).
+import { InlineKeyboard } from "grammy";
 import { updateWriterProfile } from "../../db/repositories/writers.js";
 import { SIGNATURE_MAX_CHARS, sanitizeSignature } from "../../domain/letter.js";
 import type { BotConversation, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { SIGNATURE_CONVERSATION_ID } from "../features/signature.js";
-import { settingsKeyboard } from "../keyboards/main-menu.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { settingsKeyboard } from "../../messages/keyboards/main-menu.js";
 import type { ConversationModule } from "./index.js";
 import { askTextQuestion } from "./text-question.js";
 
@@ -16,6 +18,7 @@ export const signatureConversation: ConversationModule = {
       await askTextQuestion(conversation, ctx, {
         question: ctx.t("signature-ask", { max: SIGNATURE_MAX_CHARS }),
         placeholder: ctx.t("signature-placeholder"),
+        keyboard: new InlineKeyboard().text(ctx.t("menu-back"), CB.settings),
         textOnlyKey: "signature-text-only",
         gaveUpKey: "signature-gave-up",
         async onText(answer, text) {

@@ -16,8 +16,8 @@ import {
 } from "../../domain/specific-request.js";
 import type { BotConversation, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { CB } from "../keyboards/callbacks.js";
-import { SEARCH_CB } from "../keyboards/search-callbacks.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { SEARCH_CB } from "../../messages/keyboards/search-callbacks.js";
 import type { ConversationModule } from "./index.js";
 
 export const SPECIFIC_REQUEST_CONVERSATION_ID = "specific-request";

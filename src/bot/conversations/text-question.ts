@@ -1,5 +1,6 @@
 // One free-text question answered in a force-reply field (the signature, the writer's own
 // interests): asked once, re-asked on a wrong answer, given up after a few tries.
+import type { InlineKeyboard } from "grammy";
 import type { BotConversation, ConversationContext } from "../context.js";
 
 /** Attempts before the question is given up (the writer can always come back from Settings). */
@@ -11,6 +12,11 @@ export interface TextQuestion {
   /** The question, already localized. */
   question: string;
   placeholder: string;
+  /**
+   * A way out under the question ("‹ Back"), instead of the force-reply field: any button press
+   * leaves the question and is handled as if none was open.
+   */
+  keyboard?: InlineKeyboard;
   /** Locale keys: the answer was not text; the attempts ran out. */
   textOnlyKey: string;
   gaveUpKey: string;
@@ -22,7 +28,7 @@ export interface TextQuestion {
 }
 
 export async function askTextQuestion(conversation: BotConversation, ctx: ConversationContext, q: TextQuestion): Promise<void> {
-  await ctx.reply(q.question, { reply_markup: { force_reply: true, input_field_placeholder: q.placeholder } });
+  await ctx.reply(q.question, { reply_markup: q.keyboard ?? { force_reply: true, input_field_placeholder: q.placeholder } });
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const askedAt = await conversation.now();
     const answer = await conversation.wait();

@@ -4,7 +4,10 @@ import { Composer } from "grammy";
 import { closeOpenBatch, markBatchPosted } from "../../db/repositories/batches.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { formatUtc, OPERATORS_LOCALE } from "../views/moderation-card.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { BATCH_POSTED_BUTTON } from "../../messages/views/moderation-card.js";
+import { formatUtc } from "../../messages/text.js";
+import { OPERATORS_LOCALE } from "../../messages/i18n.js";
 import { requireOperator } from "./operators.js";
 
 export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
@@ -25,10 +28,9 @@ export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
     await ctx.reply(t("batch-closed", { id: closed.batchId, count: closed.letters }));
   });
 
-  composer.callbackQuery(/^bat:post:(\d+)$/, async (ctx) => {
+  onCallback(composer, BATCH_POSTED_BUTTON, async (ctx, [batchId]) => {
     const op = await requireOperator(ctx, deps);
     if (!op) return;
-    const batchId = Number(ctx.match[1]);
     const result = await markBatchPosted(prisma, { batchId, operatorId: op.id });
     if (!result.ok) {
       const text =

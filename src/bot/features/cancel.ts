@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { CB } from "../keyboards/callbacks.js";
-import { mainMenuKeyboard } from "../keyboards/main-menu.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { mainMenuKeyboard } from "../../messages/keyboards/main-menu.js";
 
 /**
  * /cancel (and any "Cancel" button with CB.cancel) leaves whatever conversation is running.

@@ -4,9 +4,10 @@ import { Composer, InlineKeyboard } from "grammy";
 import { GUIDE_SECTIONS, isGuideSection, type GuideSection } from "../../domain/rules.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { CB } from "../keyboards/callbacks.js";
-import type { Translate } from "../keyboards/main-menu.js";
-import { CARD_CB } from "../views/prisoner-card.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import type { Translate } from "../../messages/i18n.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { CARD_BUTTONS } from "../../messages/views/prisoner-card.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 
 export const GUIDE_CB = {
@@ -69,7 +70,7 @@ export function guideFeature(_deps: FeatureDeps): Composer<BotContext> {
   });
 
   // From any prisoner card: a new message, so the card and its buttons stay where they are.
-  privateChats.callbackQuery(new RegExp(`^${CARD_CB.chargesPrefix}(\\d+)$`), async (ctx) => {
+  onCallback(privateChats, CARD_BUTTONS.charges, async (ctx) => {
     await ctx.reply(ctx.t("guide-charges-text"), {
       reply_markup: new InlineKeyboard().text(ctx.t("guide-open"), GUIDE_CB.menuNew),
     });

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { CB } from "../keyboards/callbacks.js";
-import { backToMenuKeyboard } from "../keyboards/main-menu.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { backToMenuKeyboard } from "../../messages/keyboards/main-menu.js";
 import { showScreen } from "../screens.js";
 
 /** /help and the menu's Help button: what Lifeline does and which commands exist. */

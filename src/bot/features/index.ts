@@ -5,6 +5,7 @@ import { helpFeature } from "./help.js";
 import { languageFeature } from "./language.js";
 import { membershipFeature } from "./membership.js";
 import { settingsFeature } from "./settings.js";
+import { setupFeature } from "./setup.js";
 import { startFeature } from "./start.js";
 import { guideFeature } from "./guide.js";
 import { interestsFeature } from "./interests.js";
@@ -17,11 +18,14 @@ import { specificRequestFeature } from "./specific-request.js";
 import { statsFeature } from "./stats.js";
 import { batchesFeature } from "./batches.js";
 import { moderationFeature } from "./moderation.js";
+import { heldLettersFeature } from "./held-letters.js";
 import { myLettersFeature } from "./my-letters.js";
 import { operatorsFeature } from "./operators.js";
 import { repliesFeature } from "./replies.js";
+import { replyTranslationsFeature } from "./reply-translations.js";
 import { privacyFeature } from "./privacy.js";
 import { requestsFeature } from "./requests.js";
+import { sentLetterFeature } from "./sent-letter.js";
 
 /** A feature: one Composer built from the shared dependencies. */
 export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
@@ -31,9 +35,15 @@ export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
  * line here (and its menu entry in keyboards/main-menu.ts, its command in commands.ts).
  */
 export const features: Feature[] = [
+  // Binding the operators' chat (group greetings, /setup, /whoami, supergroup upgrades).
+  setupFeature,
   // Operators' chat first: these pass everything that is not theirs on.
   operatorsFeature,
+  // Before moderation: a reply to a "reply accepted" message names a letter code, but is a reply's translation.
+  replyTranslationsFeature,
   moderationFeature,
+  // "Send it on" / "Cancel the letter" on a held letter's card.
+  heldLettersFeature,
   batchesFeature,
   repliesFeature,
   // /requests in both kinds of chat, and operators' replies with an external id.
@@ -56,5 +66,7 @@ export const features: Feature[] = [
   specificRequestFeature,
   statsFeature,
   myLettersFeature,
+  // A second press of a sent letter's Send button (the flow has ended, so the fallback would get it).
+  sentLetterFeature,
   privacyFeature,
 ];

@@ -1,28 +1,31 @@
 // Inline mode: "@bot name" in any chat finds people and shares a short card with a button that
-// opens the bot on that person (/start p_<externalId>), where the full card and the letter flow are.
+// opens the bot on that person (/start c_<public token>), where the full card and the letter flow
+// are. The token is random: ids and external ids are sequential, and a link must not let anyone
+// walk through the list.
 import { Composer, InlineKeyboard } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import { findPrisonerByExternalId, findPrisonerById } from "../../db/repositories/prisoners.js";
+import { findPrisonerByPublicToken } from "../../db/repositories/prisoners.js";
 import { searchPrisonersByName, waitingPrisoners, type PrisonerSummary } from "../../db/repositories/search.js";
 import { queryProblem } from "../../domain/search.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { localeOf, type Locale } from "../i18n.js";
-import type { Translate } from "../keyboards/main-menu.js";
-import { escapeHtml } from "../views/prisoner-card.js";
-import { summaryDetails, summaryName } from "../views/search-results.js";
+import { localeOf, type Locale, type Translate } from "../../messages/i18n.js";
+import { escapeHtml } from "../../messages/text.js";
+import { summaryDetails, summaryName } from "../../messages/views/search-results.js";
 import { showPrisonerCard, showSearchMenu } from "./search.js";
 
 /** Results per answer (Telegram allows 50); more come with next_offset as the user scrolls. */
 const INLINE_PAGE_SIZE = 20;
 const MAX_INLINE_OFFSET = 200;
-/** Start payloads may hold A-Z a-z 0-9 _ - and at most 64 characters. */
-const SAFE_EXTERNAL_ID = /^[A-Za-z0-9_-]{1,62}$/;
 const SEARCH_START_PAYLOAD = "search";
+/** A shared card: "c_" and the person's public token (32 hex digits, see the prisoners table). */
+const CARD_PAYLOAD = /^c_([0-9a-f]{32})$/;
+/** Links of earlier versions, by external id or by row id: answered as out of date. */
+const OLD_CARD_PAYLOAD = /^(?:p_[A-Za-z0-9_-]{1,62}|pid_\d{1,10})$/;
 
 /** The /start payload that opens the bot on a person. */
-export function prisonerStartPayload(p: Pick<PrisonerSummary, "id" | "externalId">): string {
-  return SAFE_EXTERNAL_ID.test(p.externalId) ? `p_${p.externalId}` : `pid_${p.id}`;
+export function prisonerStartPayload(p: Pick<PrisonerSummary, "publicToken">): string {
+  return `c_${p.publicToken}`;
 }
 
 function article(t: Translate, locale: Locale, botUsername: string, p: PrisonerSummary): InlineQueryResultArticle {
@@ -72,7 +75,7 @@ export function inlineFeature({ prisma }: FeatureDeps): Composer<BotContext> {
     );
   });
 
-  // The button of a shared card: /start p_<externalId> shows that person's card.
+  // The button of a shared card: /start c_<token> shows that person's card.
   composer.chatType("private").command("start", async (ctx, next) => {
     const payload = ctx.match.trim();
     // The "Type a name" / "Nobody found" button above inline results.
@@ -80,15 +83,18 @@ export function inlineFeature({ prisma }: FeatureDeps): Composer<BotContext> {
       await showSearchMenu(ctx, "send");
       return;
     }
-    const byExternal = /^p_([A-Za-z0-9_-]{1,62})$/.exec(payload);
-    const byId = /^pid_(\d{1,10})$/.exec(payload);
-    if (!byExternal && !byId) {
+    if (OLD_CARD_PAYLOAD.test(payload)) {
+      ctx.logger.info("outdated shared link");
+      await ctx.reply(ctx.t("search-link-outdated"));
+      await showSearchMenu(ctx, "send");
+      return;
+    }
+    const token = CARD_PAYLOAD.exec(payload)?.[1];
+    if (token === undefined) {
       await next();
       return;
     }
-    const prisoner = byExternal
-      ? await findPrisonerByExternalId(prisma, byExternal[1]!)
-      : await findPrisonerById(prisma, Number(byId![1]));
+    const prisoner = await findPrisonerByPublicToken(prisma, token);
     if (!prisoner) {
       await ctx.reply(ctx.t("search-person-gone"));
       await next();

@@ -6,8 +6,8 @@ import { updateWriterProfile } from "../../db/repositories/writers.js";
 import { customInterests, fixedInterests, isInterestKey, storedInterests, toggleInterest } from "../../domain/interests.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { settingsKeyboard } from "../keyboards/main-menu.js";
-import { INTERESTS_CB, interestsKeyboard, interestsText, isInterestsMode, type InterestsMode } from "../views/interests.js";
+import { settingsKeyboard } from "../../messages/keyboards/main-menu.js";
+import { INTERESTS_CB, interestsKeyboard, interestsText, isInterestsMode, type InterestsMode } from "../../messages/views/interests.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 import { startWriting } from "./write-entry.js";
 

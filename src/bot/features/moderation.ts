@@ -1,20 +1,14 @@
 // The moderation card's buttons in the operators' chat, and translations attached by replying to a card.
-import { Composer, GrammyError } from "grammy";
+import { Composer, GrammyError, type InlineKeyboard } from "grammy";
 import { decideLetter, findLetterByCode, lastDecision, loadLetterForCard, setNeedsTranslation, setTranslation, type Decision, type LetterForCard } from "../../db/repositories/moderation.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { MY_CB } from "../views/my-letters.js";
-import {
-  cardHeader,
-  cardKeyboard,
-  CHANGE_REASONS,
-  formatUtc,
-  OPERATORS_LOCALE,
-  reasonKeyboard,
-  REJECT_REASONS,
-  type DecisionInfo,
-  type Translate,
-} from "../views/moderation-card.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { MY_CB } from "../../messages/views/my-letters.js";
+import { cardHeader, cardKeyboard, MOD_BUTTONS, reasonKeyboard, type DecisionInfo } from "../../messages/views/moderation-card.js";
+import { heldKeyboard } from "../../messages/views/held-card.js";
+import { formatUtc } from "../../messages/text.js";
+import { OPERATORS_LOCALE, type Translate } from "../../messages/i18n.js";
 import { codeInText } from "../../replies/intake.js";
 import { actingOperator, isOperatorsChat, requireOperator } from "./operators.js";
 
@@ -27,7 +21,7 @@ function isNotModified(err: unknown): boolean {
   return err instanceof GrammyError && err.error_code === 400 && /not modified/i.test(err.description);
 }
 
-async function editCard(ctx: BotContext, text: string, keyboard: ReturnType<typeof cardKeyboard> | undefined): Promise<void> {
+async function editCard(ctx: BotContext, text: string, keyboard: InlineKeyboard | undefined): Promise<void> {
   try {
     await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup: keyboard ?? { inline_keyboard: [] } });
   } catch (err) {
@@ -46,10 +40,11 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
     return event ? { status: event.status, reason: event.reason, operatorId: event.operatorId, at: event.at } : undefined;
   };
 
-  /** Redraws the card as the database has it now. */
+  /** Redraws the card as the database has it now: a held letter's card offers "Send it on" and "Cancel". */
   const redraw = async (ctx: BotContext, letter: LetterForCard): Promise<void> => {
     const decision = await decisionOf(letter);
-    await editCard(ctx, cardHeader(t, letter, decision), letter.status === "submitted" ? cardKeyboard(t, letter) : undefined);
+    const keyboard = letter.status === "submitted" ? cardKeyboard(t, letter) : letter.status === "held" ? heldKeyboard(t, letter.id) : undefined;
+    await editCard(ctx, cardHeader(t, letter, decision), keyboard);
   };
 
   const alreadyDecided = async (ctx: BotContext, letter: LetterForCard): Promise<void> => {
@@ -62,8 +57,12 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
   const decide = async (ctx: BotContext, letterId: number, decision: Decision, reason?: string): Promise<void> => {
     const op = await requireOperator(ctx, deps);
     if (!op) return;
-    const result = await prisma.$transaction((tx) => decideLetter(tx, { letterId, decision, ...(reason ? { reason } : {}), operatorId: op.id }));
-    const letter = await loadLetterForCard(prisma, letterId);
+    // The card is read in the decision's transaction: a letter that cannot be decrypted
+    // (DecryptionError) rolls the decision back instead of leaving it half-made.
+    const { result, letter } = await prisma.$transaction(async (tx) => {
+      const decided = await decideLetter(tx, { letterId, decision, ...(reason ? { reason } : {}), operatorId: op.id });
+      return { result: decided, letter: await loadLetterForCard(tx, letterId) };
+    });
     if (!letter || (!result.ok && result.reason === "missing")) {
       await ctx.answerCallbackQuery({ text: ctx.t("mod-letter-missing"), show_alert: true });
       return;
@@ -93,26 +92,17 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
     }
   };
 
-  composer.callbackQuery(/^mod:ap:(\d+)$/, (ctx) => decide(ctx, Number(ctx.match[1]), "approved"));
-  composer.callbackQuery(/^mod:cr:(\d+):([a-z-]+)$/, async (ctx) => {
-    const reason = ctx.match[2] ?? "";
-    if (!(CHANGE_REASONS as readonly string[]).includes(reason)) return ctx.answerCallbackQuery();
-    await decide(ctx, Number(ctx.match[1]), "needs_changes", reason);
-  });
-  composer.callbackQuery(/^mod:rr:(\d+):([a-z-]+)$/, async (ctx) => {
-    const reason = ctx.match[2] ?? "";
-    if (!(REJECT_REASONS as readonly string[]).includes(reason)) return ctx.answerCallbackQuery();
-    await decide(ctx, Number(ctx.match[1]), "rejected", reason);
-  });
+  // Registered before MOD_BUTTONS.card, whose "mod" prefix claims every other mod:* payload.
+  onCallback(composer, MOD_BUTTONS.approve, (ctx, [letterId]) => decide(ctx, letterId, "approved"));
+  onCallback(composer, MOD_BUTTONS.changeReason, (ctx, [letterId, reason]) => decide(ctx, letterId, "needs_changes", reason));
+  onCallback(composer, MOD_BUTTONS.rejectReason, (ctx, [letterId, reason]) => decide(ctx, letterId, "rejected", reason));
 
   // Choosing a reason, going back, and the translation mark only change the card's buttons.
-  composer.callbackQuery(/^mod:(ch|rj|bk|tr):(\d+)$/, async (ctx) => {
+  onCallback(composer, MOD_BUTTONS.card, async (ctx, [action, letterId]) => {
     if (!(await requireOperator(ctx, deps))) return;
-    const letterId = Number(ctx.match[2]);
     let letter = await loadLetterForCard(prisma, letterId);
     if (!letter) return void (await ctx.answerCallbackQuery({ text: ctx.t("mod-letter-missing"), show_alert: true }));
     if (letter.status !== "submitted") return alreadyDecided(ctx, letter);
-    const action = ctx.match[1];
     if (action === "tr") {
       await setNeedsTranslation(prisma, letterId, !letter.needsTranslation);
       letter = { ...letter, needsTranslation: !letter.needsTranslation };
@@ -130,7 +120,7 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
   composer.on("message:text", async (ctx, next) => {
     const replied = ctx.msg.reply_to_message;
     const code = codeInText(replied?.text ?? replied?.caption);
-    if (!isOperatorsChat(ctx, deps) || !replied || replied.from?.id !== ctx.me.id || !code || ctx.msg.text.startsWith("/")) return next();
+    if (!(await isOperatorsChat(ctx, deps)) || !replied || replied.from?.id !== ctx.me.id || !code || ctx.msg.text.startsWith("/")) return next();
     // Operators talk among themselves in this chat too: only an operator's reply counts, others are ignored.
     const op = await actingOperator(ctx, deps);
     if (!op) return next();

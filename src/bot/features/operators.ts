@@ -11,8 +11,9 @@ export async function actingOperator(ctx: BotContext, deps: Pick<FeatureDeps, "p
   return authorizeOperator(deps.prisma, ctx.from.id, deps.config.adminIds);
 }
 
-export function isOperatorsChat(ctx: BotContext, deps: Pick<FeatureDeps, "config">): boolean {
-  return deps.config.operatorsChatId !== undefined && ctx.chat?.id === deps.config.operatorsChatId;
+export async function isOperatorsChat(ctx: BotContext, deps: Pick<FeatureDeps, "operatorsChat">): Promise<boolean> {
+  if (ctx.chat === undefined || ctx.chat.type === "private") return false;
+  return ctx.chat.id === (await deps.operatorsChat.id());
 }
 
 /** The same polite words for every refusal: they say nothing about what the button or command does. */
@@ -31,10 +32,10 @@ export async function refuse(ctx: BotContext): Promise<void> {
  */
 export async function requireOperator(
   ctx: BotContext,
-  deps: Pick<FeatureDeps, "prisma" | "config">,
+  deps: Pick<FeatureDeps, "prisma" | "config" | "operatorsChat">,
   opts: { admin?: boolean; privateToo?: boolean } = {},
 ): Promise<ActingOperator | null> {
-  const placeOk = isOperatorsChat(ctx, deps) || (opts.privateToo === true && ctx.chat?.type === "private");
+  const placeOk = (await isOperatorsChat(ctx, deps)) || (opts.privateToo === true && ctx.chat?.type === "private");
   const op = placeOk ? await actingOperator(ctx, deps) : null;
   if (!op || (opts.admin && op.role !== "admin")) {
     ctx.logger.info({ from_id: ctx.from?.id, chat_id: ctx.chat?.id }, "operator action refused");

@@ -4,8 +4,8 @@ import { eraseWriter, type EraseDeps } from "../../privacy/erase-writer.js";
 import { createFileStorage } from "../../storage/index.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { CB } from "../keyboards/callbacks.js";
-import { OPERATORS_LOCALE } from "../views/moderation-card.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { OPERATORS_LOCALE } from "../../messages/i18n.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 
 /** The privacy screen's buttons; the confirmation names the writer it was shown to. */
@@ -32,13 +32,15 @@ function privacyKeyboard(t: BotContext["t"]): InlineKeyboard {
  */
 export function privacyFeature(deps: FeatureDeps): Composer<BotContext> {
   const { prisma, redis, queues, config, i18n } = deps;
-  const eraseDeps: EraseDeps = { prisma, redis, queues, storage: createFileStorage(config.storageDir), redisPrefix: config.redisPrefix };
+  const eraseDeps: EraseDeps = { prisma, redis, queues, storage: createFileStorage(config.storageDir, config.keyring), redisPrefix: config.redisPrefix };
   const composer = new Composer<BotContext>();
   const privateChats = composer.chatType("private");
 
   /** Letters that were still on their way: the operators must not print or post them. */
   const tellOperators = async (ctx: BotContext, withdrawn: DeletedWriterData["withdrawn"]): Promise<void> => {
-    if (config.operatorsChatId === undefined || withdrawn.length === 0) return;
+    if (withdrawn.length === 0) return;
+    const operatorsChatId = await deps.operatorsChat.id();
+    if (operatorsChatId === undefined) return;
     const t = (key: string, vars: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
     const printed = withdrawn.filter((l) => l.status === "printed");
     const parts = [t("privacy-op-withdrawn", { codes: withdrawn.map((l) => l.code).join(", ") })];
@@ -47,18 +49,18 @@ export function privacyFeature(deps: FeatureDeps): Composer<BotContext> {
       parts.push(t("privacy-op-withdrawn-printed", { codes: printed.map((l) => l.code).join(", "), batches }));
     }
     try {
-      await ctx.api.sendMessage(config.operatorsChatId, parts.join("\n\n"));
+      await ctx.api.sendMessage(operatorsChatId, parts.join("\n\n"));
     } catch (err) {
       ctx.logger.warn({ err }, "could not tell the operators about withdrawn letters");
     }
   };
 
   privateChats.command("privacy", async (ctx) => {
-    await renderScreen(ctx, ctx.t("privacy-text"), { keyboard: privacyKeyboard(ctx.t) });
+    await renderScreen(ctx, ctx.t("privacy-text", { days: config.retentionDays }), { keyboard: privacyKeyboard(ctx.t) });
   });
 
   privateChats.callbackQuery(PRIVACY_CB.open, async (ctx) => {
-    await renderScreen(ctx, ctx.t("privacy-text"), { keyboard: privacyKeyboard(ctx.t) });
+    await renderScreen(ctx, ctx.t("privacy-text", { days: config.retentionDays }), { keyboard: privacyKeyboard(ctx.t) });
     await answerPress(ctx);
   });
 

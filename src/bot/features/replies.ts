@@ -7,7 +7,9 @@ import { ALBUM_QUIET_MS, addAlbumPage } from "../../replies/albums.js";
 import { acceptReplyScans, codeInText, scanUploadOf } from "../../replies/intake.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { OPERATORS_LOCALE } from "../views/moderation-card.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { OPERATORS_LOCALE } from "../../messages/i18n.js";
+import { WRITE_BACK_BUTTON } from "../../messages/views/replies.js";
 import { actingOperator, isOperatorsChat, refuse } from "./operators.js";
 import { enterLetter } from "./write-entry.js";
 
@@ -22,7 +24,7 @@ export function repliesFeature(deps: FeatureDeps): Composer<BotContext> {
 
   const composer = new Composer<BotContext>();
   composer.on(["message:photo", "message:document"], async (ctx, next) => {
-    if (!isOperatorsChat(ctx, deps)) return next();
+    if (!(await isOperatorsChat(ctx, deps))) return next();
     // Uploading scans is an operator action: anyone else is told politely, once per album.
     const op = await actingOperator(ctx, deps);
     if (!op) {
@@ -49,19 +51,21 @@ export function repliesFeature(deps: FeatureDeps): Composer<BotContext> {
       return;
     }
     // An album: the page waits in Redis; the album's delayed job (pushed back by every page) closes it.
-    await addAlbumPage(redis, config.redisPrefix, chatId, groupId, { ...upload, fromId: ctx.from?.id ?? 0, ...(cardCode ? { cardCode } : {}) });
+    await addAlbumPage(redis, config.keyring, config.redisPrefix, chatId, groupId, { ...upload, fromId: ctx.from?.id ?? 0, ...(cardCode ? { cardCode } : {}) });
     await queues.replyAlbum({ chatId, mediaGroupId: groupId }, ALBUM_QUIET_MS);
     ctx.logger.info({ message_id: upload.messageId, media_group_id: groupId }, "reply album page stored");
   });
 
-  composer.chatType("private").callbackQuery(/^rep:wb:(\d+)$/, async (ctx) => {
-    const letter = await loadLetterForCard(prisma, Number(ctx.match[1]));
+  onCallback(composer.chatType("private"), WRITE_BACK_BUTTON, async (ctx, [letterId]) => {
+    const letter = await loadLetterForCard(prisma, letterId);
     const writer = ctx.writer;
     if (!letter || !writer || letter.writerId !== writer.id) {
       await ctx.answerCallbackQuery({ text: ctx.t("op-refused"), show_alert: true });
       return;
     }
-    if (letter.prisonerId !== null) await enterLetter(ctx, { prisonerId: letter.prisonerId });
+    // Writing back goes to the person (no assignment drawn), also when they were reached through a request matched since.
+    const prisonerId = letter.prisonerId ?? letter.specificRequest?.prisonerId ?? null;
+    if (prisonerId !== null) await enterLetter(ctx, { prisonerId });
     else if (letter.specificRequestId !== null) await enterLetter(ctx, { specificRequestId: letter.specificRequestId });
     else await ctx.answerCallbackQuery();
   });

@@ -1,9 +1,12 @@
 // Requests to write to someone specific, after they are made: the writer's /requests list (and the
 // "My requests" button of the form's confirmation), and in the operators' chat /requests, the open
-// ones with "found" (the operator replies with the person's external id) and "not found"; either
-// answer reaches the writer in their language.
+// ones with "found" (the operator replies with the person's external id), "not found" and
+// "decline" (the operator replies with a reason in their own words); every answer reaches the
+// writer in their language.
 import { Composer, InlineKeyboard } from "grammy";
 import { findPrisonerByExternalId } from "../../db/repositories/prisoners.js";
+import { findWriterById } from "../../db/repositories/writers.js";
+import { callback, id } from "../../messages/callbacks.js";
 import {
   findSpecificRequest,
   listOpenSpecificRequests,
@@ -13,17 +16,24 @@ import {
 } from "../../db/repositories/specific-requests.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { localeOf } from "../i18n.js";
-import { SEARCH_CB } from "../keyboards/search-callbacks.js";
-import { OPERATORS_LOCALE } from "../views/moderation-card.js";
-import { cyrillicFullName, latinFullName } from "../views/prisoner-card.js";
+import { OPERATORS_LOCALE, localeOf } from "../../messages/i18n.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { SEARCH_CB } from "../../messages/keyboards/search-callbacks.js";
+import { cyrillicFullName, latinFullName } from "../../messages/views/prisoner-card.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 import { actingOperator, isOperatorsChat, requireOperator } from "./operators.js";
 
-/** Callback data of the operators' request buttons (ids only). */
+/** The operators' request buttons (request ids only). */
+const REQUEST_BUTTONS = {
+  found: callback("sr:f", id),
+  notFound: callback("sr:n", id),
+  decline: callback("sr:d", id),
+};
+
 export const REQUEST_CB = {
-  found: (id: number) => `sr:f:${id}`,
-  notFound: (id: number) => `sr:n:${id}`,
+  found: (requestId: number) => REQUEST_BUTTONS.found.encode(requestId),
+  notFound: (requestId: number) => REQUEST_BUTTONS.notFound.encode(requestId),
+  decline: (requestId: number) => REQUEST_BUTTONS.decline.encode(requestId),
 } as const;
 
 /** How many requests one message lists. */
@@ -31,6 +41,10 @@ const WRITER_LIST_MAX = 20;
 const OPERATOR_LIST_MAX = 10;
 /** The prompt an operator answers with the external id: "🔎 R-12: ...". */
 const ASK_EXTERNAL_ID = /^🔎 R-(\d{1,10}):/;
+/** The prompt an operator answers with the reason for declining: "✋ R-12: ...". */
+const ASK_DECLINE_REASON = /^✋ R-(\d{1,10}):/;
+/** A reason the writer reads in one message, under the notice. */
+export const DECLINE_REASON_MAX_CHARS = 1000;
 const EXTERNAL_ID = /^[^\s]{1,64}$/;
 
 function writerList(ctx: BotContext, requests: SpecificRequestWithDetails[]): { text: string; keyboard: InlineKeyboard } {
@@ -40,10 +54,14 @@ function writerList(ctx: BotContext, requests: SpecificRequestWithDetails[]): { 
   const lines = [ctx.t("requests-title", { count: requests.length })];
   for (const r of requests) {
     const person = r.prisoner ? (locale === "ru" ? cyrillicFullName(r.prisoner) : latinFullName(r.prisoner)) : "";
+    const status =
+      r.status === "declined" && r.declineReason
+        ? ctx.t("requests-status-declined-reason", { reason: r.declineReason })
+        : ctx.t("requests-status", { status: r.status, person, reason: r.statusReason ?? "other" });
     lines.push(
       "",
       ctx.t("requests-item", { id: r.id, name: r.fullName, year: String(r.birthYear) }),
-      `${ctx.t("requests-status", { status: r.status, person, reason: r.statusReason ?? "other" })} · ${r.letter ? ctx.t("requests-letter", { code: r.letter.code }) : ctx.t("requests-no-letter")}`,
+      `${status} · ${r.letter ? ctx.t("requests-letter", { code: r.letter.code }) : ctx.t("requests-no-letter")}`,
     );
     if (!r.letter && (r.status === "open" || r.status === "matched")) {
       keyboard.text(ctx.t("requests-write", { id: r.id }), SEARCH_CB.specificWrite(r.id)).row();
@@ -83,7 +101,11 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
           letter: r.letter ? t("opreq-letter", { code: r.letter.code }) : t("opreq-no-letter"),
         }),
       );
-      keyboard.text(t("opreq-button-found", { id: r.id }), REQUEST_CB.found(r.id)).text(t("opreq-button-not-found", { id: r.id }), REQUEST_CB.notFound(r.id)).row();
+      keyboard
+        .text(t("opreq-button-found", { id: r.id }), REQUEST_CB.found(r.id))
+        .text(t("opreq-button-not-found", { id: r.id }), REQUEST_CB.notFound(r.id))
+        .text(t("opreq-button-decline", { id: r.id }), REQUEST_CB.decline(r.id))
+        .row();
     }
     if (total > requests.length) lines.push(t("opreq-more", { count: total - requests.length }));
     await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
@@ -91,7 +113,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
 
   composer.command("requests", async (ctx, next) => {
     if (ctx.chat.type === "private") return showWriterRequests(ctx);
-    if (isOperatorsChat(ctx, deps)) return showOpenRequests(ctx);
+    if (await isOperatorsChat(ctx, deps)) return showOpenRequests(ctx);
     return next();
   });
   composer.chatType("private").callbackQuery(SEARCH_CB.requests, async (ctx) => {
@@ -113,18 +135,17 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     return request;
   };
 
-  composer.callbackQuery(/^sr:f:(\d{1,10})$/, async (ctx) => {
+  onCallback(composer, REQUEST_BUTTONS.found, async (ctx, [requestId]) => {
     if (!(await requireOperator(ctx, deps))) return;
-    const request = await openRequest(ctx, Number(ctx.match[1]));
+    const request = await openRequest(ctx, requestId);
     if (!request) return;
     await answerPress(ctx);
     await ctx.reply(t("opreq-ask-external-id", { id: request.id }), { reply_markup: { force_reply: true, selective: true } });
   });
 
-  composer.callbackQuery(/^sr:n:(\d{1,10})$/, async (ctx) => {
+  onCallback(composer, REQUEST_BUTTONS.notFound, async (ctx, [requestId]) => {
     const op = await requireOperator(ctx, deps);
     if (!op) return;
-    const requestId = Number(ctx.match[1]);
     if (!(await openRequest(ctx, requestId))) return;
     const result = await resolveSpecificRequest(prisma, { requestId, outcome: "not_found" });
     if (!result.ok) {
@@ -143,11 +164,59 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     await ctx.reply(t("opreq-marked-not-found", { id: requestId }));
   });
 
+  // "Decline": the reason is the operator's reply to a prompt, so several operators can work the
+  // list at once and each reply names its request.
+  onCallback(composer, REQUEST_BUTTONS.decline, async (ctx, [requestId]) => {
+    if (!(await requireOperator(ctx, deps))) return;
+    const request = await openRequest(ctx, requestId);
+    if (!request) return;
+    await answerPress(ctx);
+    // The operator is asked to write in the writer's language: the reason goes to them as it is.
+    const writer = await findWriterById(prisma, request.writerId);
+    const language = writer?.language ?? "en";
+    await ctx.reply(t("opreq-ask-decline-reason", { id: request.id, max: DECLINE_REASON_MAX_CHARS, language }), {
+      reply_markup: { force_reply: true, selective: true },
+    });
+  });
+
+  // An operator's reply to the "✋ R-12: reply with the reason" prompt declines the request.
+  composer.on("message:text", async (ctx, next) => {
+    const replied = ctx.msg.reply_to_message;
+    const match = ASK_DECLINE_REASON.exec(replied?.text ?? "");
+    if (!match || !(await isOperatorsChat(ctx, deps)) || replied?.from?.id !== ctx.me.id || ctx.msg.text.startsWith("/")) return next();
+    const op = await actingOperator(ctx, deps);
+    if (!op) return next();
+    const requestId = Number(match[1]);
+    const reply = { reply_parameters: { message_id: ctx.msg.message_id } };
+    const reason = ctx.msg.text.trim();
+    if (reason === "") return;
+    if ([...reason].length > DECLINE_REASON_MAX_CHARS) {
+      await ctx.reply(t("opreq-decline-too-long", { max: DECLINE_REASON_MAX_CHARS }), reply);
+      return;
+    }
+    const result = await resolveSpecificRequest(prisma, { requestId, outcome: "declined", reason });
+    if (!result.ok) {
+      await ctx.reply(result.reason === "missing" ? t("opreq-missing") : t("opreq-already", { status: result.status }), reply);
+      return;
+    }
+    ctx.logger.info({ specific_request_id: requestId, operator_id: op.id }, "specific request declined");
+    // The reason itself stays in the database (encrypted); the job only says where to read it.
+    await queues.notify({
+      writerId: result.writerId,
+      key: "specific-declined",
+      params: { id: requestId },
+      quote: { source: "request-decline", id: requestId },
+      buttons: [{ key: "requests-button", data: SEARCH_CB.requests }],
+      dedupeKey: `specific-${requestId}-declined`,
+    });
+    await ctx.reply(t("opreq-declined", { id: requestId }), reply);
+  });
+
   // An operator's reply to the "R-12: reply with the external id" prompt links the request.
   composer.on("message:text", async (ctx, next) => {
     const replied = ctx.msg.reply_to_message;
     const match = ASK_EXTERNAL_ID.exec(replied?.text ?? "");
-    if (!match || !isOperatorsChat(ctx, deps) || replied?.from?.id !== ctx.me.id || ctx.msg.text.startsWith("/")) return next();
+    if (!match || !(await isOperatorsChat(ctx, deps)) || replied?.from?.id !== ctx.me.id || ctx.msg.text.startsWith("/")) return next();
     // Operators talk among themselves here too: only an operator's reply counts.
     const op = await actingOperator(ctx, deps);
     if (!op) return next();

@@ -1,11 +1,11 @@
-// The rules before the first letter: "I have read it" stores the confirmation with RULES_VERSION,
+// The rules before the first letter: "Got it" stores the confirmation with RULES_VERSION,
 // then the writer continues where they were going (assignment, a letter to a chosen person, menu).
 import { Composer } from "grammy";
 import { updateWriterProfile } from "../../db/repositories/writers.js";
 import { RULES_VERSION } from "../../domain/rules.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { mainMenuKeyboard } from "../keyboards/main-menu.js";
+import { mainMenuKeyboard } from "../../messages/keyboards/main-menu.js";
 import { decodeContinuation, RULES_CB, showRules, type RulesContinuation } from "../views/rules.js";
 import { answerPress } from "../views/screen.js";
 import { enterLetter, startWriting } from "./write-entry.js";
@@ -42,6 +42,13 @@ export function rulesFeature(deps: FeatureDeps): Composer<BotContext> {
   const privateChats = composer.chatType("private");
 
   privateChats.command("rules", (ctx) => showRules(ctx, { kind: "menu" }));
+
+  // "More": the pressed digest grows to the full rules, keeping where the writer was heading.
+  privateChats.callbackQuery(new RegExp(`^${RULES_CB.morePrefix}(.+)$`), async (ctx) => {
+    const after = decodeContinuation(ctx.match[1] ?? "");
+    if (!after) return answerPress(ctx, ctx.t("stale-button"));
+    await showRules(ctx, after, { expanded: true });
+  });
 
   privateChats.callbackQuery(new RegExp(`^${RULES_CB.acceptPrefix}(.+)$`), async (ctx) => {
     const writer = ctx.writer;

@@ -11,16 +11,18 @@ import {
   searchPrisonersByName,
   type FacetKind,
 } from "../../db/repositories/search.js";
-import { FACET_PAGE_SIZE, SEARCH_PAGE_SIZE, facetValueKey, pageInfo, queryProblem } from "../../domain/search.js";
+import { FACET_PAGE_SIZE, SEARCH_PAGE_SIZE, cleanQuery, facetValueKey, pageInfo, queryProblem } from "../../domain/search.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { localeOf } from "../i18n.js";
-import { CB } from "../keyboards/callbacks.js";
-import { SEARCH_CB, SEARCH_CB_PATTERNS, type Facet } from "../keyboards/search-callbacks.js";
-import { escapeHtml, prisonerCardKeyboard, prisonerCardText } from "../views/prisoner-card.js";
+import { localeOf } from "../../messages/i18n.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { SEARCH_BUTTONS, SEARCH_CB, type Facet } from "../../messages/keyboards/search-callbacks.js";
+import { escapeHtml } from "../../messages/text.js";
+import { prisonerCardKeyboard, prisonerCardText } from "../../messages/views/prisoner-card.js";
 import { needsRulesAcceptance, showRules } from "../views/rules.js";
 import { answerPress, renderScreen } from "../views/screen.js";
-import { facetValueLabel, navRow, resultsKeyboard, resultsText } from "../views/search-results.js";
+import { facetValueLabel, navRow, resultsKeyboard, resultsText } from "../../messages/views/search-results.js";
 import { enterLetter } from "./write-entry.js";
 
 declare module "../context.js" {
@@ -31,8 +33,11 @@ declare module "../context.js" {
 }
 
 const FACET_KIND: Record<Facet, FacetKind> = { i: "interest", v: "view", pr: "profession", rg: "region" };
-/** Saved queries live this long: paging an old result list works for a week. */
-const QUERY_TTL_SECONDS = 7 * 24 * 3600;
+/**
+ * Saved queries (cleaned, bounded, under a random id, without the writer's id) live this long:
+ * only so that the pages of a result list keep working for a day.
+ */
+const QUERY_TTL_SECONDS = 24 * 3600;
 
 function searchMenuKeyboard(t: BotContext["t"]): InlineKeyboard {
   return new InlineKeyboard()
@@ -123,7 +128,7 @@ export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
       await ctx.reply(ctx.t(`search-query-${problem}`), { reply_markup: searchMenuKeyboard(ctx.t) });
       return;
     }
-    const query = text.trim().replace(/\s+/g, " ");
+    const query = cleanQuery(text);
     const queryId = randomBytes(6).toString("base64url");
     await redis.set(queryKey(queryId), query, "EX", QUERY_TTL_SECONDS);
     ctx.logger.info({ query_id: queryId }, "name search");
@@ -186,29 +191,26 @@ export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
   privateChats.callbackQuery(SEARCH_CB.menu, (ctx) => showSearchMenu(ctx, "edit"));
   privateChats.callbackQuery(SEARCH_CB.noop, (ctx) => answerPress(ctx));
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.query, async (ctx) => {
-    const [, queryId = "", page = "0"] = ctx.match;
+  onCallback(privateChats, SEARCH_BUTTONS.query, async (ctx, [queryId, page]) => {
     const query = await redis.get(queryKey(queryId));
     if (query === null) {
       await answerPress(ctx, ctx.t("search-query-expired"), true);
       await showSearchMenu(ctx, "edit");
       return;
     }
-    await showQueryPage(ctx, queryId, query, Number(page), "edit");
+    await showQueryPage(ctx, queryId, query, page, "edit");
   });
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.facet, async (ctx) => {
-    const [, facet = "i", page = "0"] = ctx.match;
-    await showFacetValues(ctx, facet as Facet, Number(page));
+  onCallback(privateChats, SEARCH_BUTTONS.facet, async (ctx, [facet, page]) => {
+    await showFacetValues(ctx, facet, page);
   });
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.filter, async (ctx) => {
-    const [, facet = "i", key = "", page = "0"] = ctx.match;
-    await showFacetResults(ctx, facet as Facet, key, Number(page));
+  onCallback(privateChats, SEARCH_BUTTONS.filter, async (ctx, [facet, key, page]) => {
+    await showFacetResults(ctx, facet, key, page);
   });
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.card, async (ctx) => {
-    const prisoner = await findPrisonerById(prisma, Number(ctx.match[1]));
+  onCallback(privateChats, SEARCH_BUTTONS.card, async (ctx, [prisonerId]) => {
+    const prisoner = await findPrisonerById(prisma, prisonerId);
     if (!prisoner) {
       await answerPress(ctx, ctx.t("search-person-gone"), true);
       return;
@@ -217,9 +219,9 @@ export function searchFeature(deps: FeatureDeps): Composer<BotContext> {
     await answerPress(ctx);
   });
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.write, async (ctx) => {
+  onCallback(privateChats, SEARCH_BUTTONS.write, async (ctx, [prisonerId]) => {
     const writer = ctx.writer;
-    const prisoner = await findPrisonerById(prisma, Number(ctx.match[1]));
+    const prisoner = await findPrisonerById(prisma, prisonerId);
     if (!writer || !prisoner) {
       await answerPress(ctx, ctx.t("search-person-gone"), true);
       return;

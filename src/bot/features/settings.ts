@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { CB } from "../keyboards/callbacks.js";
-import { settingsKeyboard } from "../keyboards/main-menu.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { settingsKeyboard } from "../../messages/keyboards/main-menu.js";
 import { showScreen } from "../screens.js";
 
 /** /settings and the menu's Settings button: the list of things a writer can change. */

@@ -3,7 +3,7 @@
 import { Composer, InlineKeyboard } from "grammy";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { CB } from "../keyboards/callbacks.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 
 /** The conversation that asks for a new signature (src/bot/conversations/signature.ts). */

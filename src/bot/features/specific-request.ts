@@ -5,7 +5,8 @@ import { findWriterSpecificRequest, specificRequestHasLetter } from "../../db/re
 import { SPECIFIC_REQUEST_CONVERSATION_ID } from "../conversations/specific-request.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { SEARCH_CB, SEARCH_CB_PATTERNS } from "../keyboards/search-callbacks.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { SEARCH_BUTTONS, SEARCH_CB } from "../../messages/keyboards/search-callbacks.js";
 import { needsRulesAcceptance, showRules } from "../views/rules.js";
 import { answerPress } from "../views/screen.js";
 import { enterLetter } from "./write-entry.js";
@@ -25,9 +26,8 @@ export function specificRequestFeature({ prisma }: FeatureDeps): Composer<BotCon
     await ctx.conversation.enter(SPECIFIC_REQUEST_CONVERSATION_ID);
   });
 
-  privateChats.callbackQuery(SEARCH_CB_PATTERNS.specificWrite, async (ctx) => {
+  onCallback(privateChats, SEARCH_BUTTONS.specificWrite, async (ctx, [requestId]) => {
     const writer = ctx.writer;
-    const requestId = Number(ctx.match[1]);
     const request = writer ? await findWriterSpecificRequest(prisma, writer.id, requestId) : null;
     if (!writer || !request) {
       await answerPress(ctx, ctx.t("stale-button"), true);

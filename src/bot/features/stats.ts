@@ -3,7 +3,7 @@ import { Composer } from "grammy";
 import { getStats } from "../../db/repositories/stats.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { backToMenuKeyboard } from "../keyboards/main-menu.js";
+import { backToMenuKeyboard } from "../../messages/keyboards/main-menu.js";
 
 export function statsFeature({ prisma }: FeatureDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();

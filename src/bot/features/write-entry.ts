@@ -3,13 +3,16 @@
 import { Composer } from "grammy";
 import { assignPrisoner, declineAssignment, getActiveAssignment } from "../../db/repositories/assignments.js";
 import { findPrisonerById } from "../../db/repositories/prisoners.js";
+import { callback, id } from "../../messages/callbacks.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { localeOf } from "../i18n.js";
-import { CB } from "../keyboards/callbacks.js";
-import { backToMenuKeyboard } from "../keyboards/main-menu.js";
-import { interestsKeyboard, interestsText } from "../views/interests.js";
-import { escapeHtml, prisonerCardKeyboard, prisonerCardText, shortName } from "../views/prisoner-card.js";
+import { localeOf } from "../../messages/i18n.js";
+import { CB } from "../../messages/keyboards/callbacks.js";
+import { backToMenuKeyboard } from "../../messages/keyboards/main-menu.js";
+import { onCallback } from "../keyboards/on-callback.js";
+import { interestsKeyboard, interestsText } from "../../messages/views/interests.js";
+import { escapeHtml } from "../../messages/text.js";
+import { prisonerCardKeyboard, prisonerCardText, shortName } from "../../messages/views/prisoner-card.js";
 import { needsRulesAcceptance, showRules } from "../views/rules.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 
@@ -20,12 +23,12 @@ declare module "../context.js" {
   }
 }
 
-export const WRITE_CB = {
-  /** "write:go:<assignmentId>": enter the letter conversation for this assignment. */
-  goPrefix: "write:go:",
-  /** "write:other:<assignmentId>": decline and draw someone else. */
-  otherPrefix: "write:other:",
-} as const;
+export const WRITE_BUTTONS = {
+  /** Enter the letter conversation for this assignment. */
+  go: callback("write:go", id),
+  /** Decline this assignment and draw someone else. */
+  other: callback("write:other", id),
+};
 
 /** The id of the conversation that writes the letter (built by the letter feature). */
 export const LETTER_CONVERSATION_ID = "letter";
@@ -33,7 +36,7 @@ export const LETTER_CONVERSATION_ID = "letter";
 export type LetterConversationArgs =
   | { prisonerId: number; assignmentId?: number }
   | { specificRequestId: number }
-  /** Fix and send again a letter sent back for changes (see conversations/letter.ts). */
+  /** Fix and send again a letter sent back for changes (see conversations/letter/). */
   | { resubmitLetterId: number };
 
 interface WriteOptions {
@@ -60,15 +63,21 @@ export async function enterLetter(ctx: BotContext, args: LetterConversationArgs)
 }
 
 /** Draws (or re-shows) the writer's assigned person and shows the card. */
-export async function offerAssignment(ctx: BotContext, { prisma }: FeatureDeps, opts: WriteOptions = {}): Promise<void> {
+export async function offerAssignment(ctx: BotContext, { prisma, prisonerList }: FeatureDeps, opts: WriteOptions = {}): Promise<void> {
   const writer = ctx.writer;
   if (!writer) return;
   const assigned = await assignPrisoner(prisma, { writerId: writer.id });
   const prisoner = assigned ? await findPrisonerById(prisma, assigned.prisonerId) : null;
   if (!assigned || !prisoner) {
-    ctx.logger.info({ writer_id: writer.id }, "nobody available to assign");
-    await renderScreen(ctx, ctx.t("write-nobody-available"), { keyboard: backToMenuKeyboard(ctx.t), mode: opts.mode ?? "edit" });
+    // Nobody for this writer: either nobody at all can be written to (say so, tell the operators),
+    // or this writer has recently written to or passed over everyone who can.
+    const list = await prisonerList.state();
+    const listEmpty = list.assignable === 0;
+    ctx.logger.info({ writer_id: writer.id, assignable: list.assignable }, "nobody available to assign");
+    const key = listEmpty ? "write-list-empty" : "write-nobody-available";
+    await renderScreen(ctx, ctx.t(key), { keyboard: backToMenuKeyboard(ctx.t), mode: opts.mode ?? "edit" });
     await answerPress(ctx);
+    if (listEmpty) await prisonerList.tellOperatorsIfEmpty(ctx.api, list);
     return;
   }
   ctx.logger.info({ writer_id: writer.id, assignment_id: assigned.assignmentId, reused: assigned.reused }, "assignment shown");
@@ -76,8 +85,8 @@ export async function offerAssignment(ctx: BotContext, { prisma }: FeatureDeps, 
   const introKey = opts.noticeKey ?? (assigned.reused ? "write-same-person" : "write-assigned");
   const text = `${escapeHtml(ctx.t(introKey))}\n\n${prisonerCardText(ctx.t, locale, prisoner, new Date())}`;
   const keyboard = prisonerCardKeyboard(ctx.t, locale, prisoner, {
-    write: `${WRITE_CB.goPrefix}${assigned.assignmentId}`,
-    someoneElse: `${WRITE_CB.otherPrefix}${assigned.assignmentId}`,
+    write: WRITE_BUTTONS.go.encode(assigned.assignmentId),
+    someoneElse: WRITE_BUTTONS.other.encode(assigned.assignmentId),
     back: { data: CB.menu },
   });
   await renderScreen(ctx, text, { keyboard, parseMode: "HTML", mode: opts.mode ?? "edit" });
@@ -114,12 +123,6 @@ export async function startWriting(
   await offerAssignment(ctx, deps, opts);
 }
 
-function idFrom(match: string | RegExpMatchArray | null | undefined): number | undefined {
-  const raw = Array.isArray(match) ? match[1] : undefined;
-  const id = Number(raw);
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
-}
-
 export function writeEntryFeature(deps: FeatureDeps): Composer<BotContext> {
   const { prisma } = deps;
   const composer = new Composer<BotContext>();
@@ -128,9 +131,8 @@ export function writeEntryFeature(deps: FeatureDeps): Composer<BotContext> {
   privateChats.command("write", (ctx) => startWriting(ctx, deps, { mode: "send" }));
   privateChats.callbackQuery(CB.write, (ctx) => startWriting(ctx, deps));
 
-  privateChats.callbackQuery(new RegExp(`^${WRITE_CB.goPrefix}(\\d+)$`), async (ctx) => {
+  onCallback(privateChats, WRITE_BUTTONS.go, async (ctx, [assignmentId]) => {
     const writer = ctx.writer;
-    const assignmentId = idFrom(ctx.match);
     const active = writer ? await getActiveAssignment(prisma, writer.id) : null;
     if (!writer || !active || active.assignmentId !== assignmentId) {
       await answerPress(ctx, ctx.t("write-offer-stale"), true);
@@ -143,10 +145,9 @@ export function writeEntryFeature(deps: FeatureDeps): Composer<BotContext> {
     await enterLetter(ctx, { prisonerId: active.prisonerId, assignmentId: active.assignmentId });
   });
 
-  privateChats.callbackQuery(new RegExp(`^${WRITE_CB.otherPrefix}(\\d+)$`), async (ctx) => {
+  onCallback(privateChats, WRITE_BUTTONS.other, async (ctx, [assignmentId]) => {
     const writer = ctx.writer;
-    const assignmentId = idFrom(ctx.match);
-    if (!writer || assignmentId === undefined) {
+    if (!writer) {
       await answerPress(ctx, ctx.t("write-offer-stale"), true);
       return;
     }

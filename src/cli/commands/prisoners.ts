@@ -5,7 +5,8 @@ import { createPrisma } from "../../db/client.js";
 import { applyPrisonerImport, type ImportNotice, type PrisonerImportOutcome } from "../../db/repositories/prisoner-import.js";
 import { parsePrisonerFile } from "../../domain/prisoner-import.js";
 import { createQueues, type ImportReportPayload, type LetterImportAction, type NotifyPayload } from "../../queues/index.js";
-import { SEARCH_CB } from "../../bot/keyboards/search-callbacks.js";
+import { sendReleasedOnTheirWay } from "../../queues/held-letters.js";
+import { SEARCH_CB } from "../../messages/keyboards/search-callbacks.js";
 
 const USAGE = "Usage: npm run cli -- prisoners import <file.csv|file.json> [--dry-run]";
 
@@ -42,16 +43,25 @@ const LETTER_ACTION_TEXT: Record<LetterImportAction, string> = {
   "new-address": "print with the new address",
   rerendered: "render again with the new address",
   reprint: "reprint with the new address",
+  released: "release from hold",
 };
 
-/** The operators' summary job of a real import with releases, transfers or people becoming unreachable. */
+/**
+ * The operators' summary job of a real import with releases, transfers, people becoming
+ * unreachable or reachable again, or held letters put back on their way.
+ */
 export function importReportPayload(outcome: PrisonerImportOutcome, importId: string): ImportReportPayload | null {
   const count = (event: string) => outcome.changes.filter((c) => c.event === event).length;
   const released = count("released");
   const transferred = count("transferred");
   const unreachable = count("unreachable");
-  if (released + transferred + unreachable === 0) return null;
-  return { importId, released, transferred, unreachable, letters: outcome.letters.map((l) => ({ letterId: l.letterId, action: l.action })) };
+  const reachable = outcome.changes.filter((c) => c.reachableAgain).length;
+  if (released + transferred + unreachable + reachable + outcome.released.length === 0) return null;
+  const letters = [
+    ...outcome.letters.map((l) => ({ letterId: l.letterId, action: l.action })),
+    ...outcome.released.map((l) => ({ letterId: l.letterId, action: "released" as const })),
+  ];
+  return { importId, released, transferred, unreachable, reachable, letters };
 }
 
 function describeOutcome(outcome: PrisonerImportOutcome): string[] {
@@ -59,17 +69,26 @@ function describeOutcome(outcome: PrisonerImportOutcome): string[] {
   for (const change of outcome.changes) {
     const what = change.kind === "created" ? "create" : "update";
     const fields = change.changedFields.length > 0 ? ` (${change.changedFields.join(", ")})` : "";
-    const event = change.event ? ` — ${change.event}` : "";
+    const event = change.event ? ` — ${change.event}` : change.reachableAgain ? " — can receive letters again" : "";
     lines.push(`  ${outcome.dryRun ? "would " : ""}${what} ${change.externalId}${fields}${event}`);
   }
   for (const letter of outcome.letters) {
     lines.push(`  ${outcome.dryRun ? "would " : ""}${LETTER_ACTION_TEXT[letter.action]}: letter ${letter.code}${letter.batchId !== null ? ` (batch ${letter.batchId})` : ""}`);
   }
+  for (const letter of outcome.released) {
+    lines.push(`  ${outcome.dryRun ? "would " : ""}${LETTER_ACTION_TEXT.released}: letter ${letter.code} (back to ${letter.status})`);
+  }
   const count = (event: string) => outcome.changes.filter((c) => c.event === event).length;
+  const reachable = outcome.changes.filter((c) => c.reachableAgain).length;
+  // Said only when it happened: most imports bring nobody back.
+  const back = reachable + outcome.released.length > 0;
   lines.push(
     `${outcome.dryRun ? "Dry run, nothing written: " : ""}${outcome.created} created, ${outcome.updated} updated, ${outcome.unchanged} unchanged; ` +
-      `${count("released")} released, ${count("transferred")} transferred, ${count("unreachable")} can no longer receive letters; ` +
-      `${outcome.releasedAssignments} assignments ended, ${outcome.notices.length} notices to writers${outcome.dryRun ? " would be sent" : " queued"}.`,
+      `${count("released")} released, ${count("transferred")} transferred, ${count("unreachable")} can no longer receive letters` +
+      `${back ? `, ${reachable} can receive letters again` : ""}; ${outcome.releasedAssignments} assignments ended, ` +
+      `${back ? `${outcome.released.length} held letters ${outcome.dryRun ? "would go" : "sent"} on their way, ` : ""}` +
+      // A writer whose letters were released is told once about all of them.
+      `${outcome.notices.length + new Set(outcome.released.map((l) => l.writerId)).size} notices to writers${outcome.dryRun ? " would be sent" : " queued"}.`,
   );
   return lines;
 }
@@ -120,10 +139,11 @@ export async function prisonersCommand(args: string[], databaseUrl: string): Pro
     const outcome = await applyPrisonerImport(prisma, parsed.rows.map((r) => r.record), { dryRun });
     for (const line of describeOutcome(outcome)) console.log(line);
     const report = importReportPayload(outcome, randomUUID());
-    if (redis && (outcome.notices.length > 0 || report)) {
+    if (redis && (outcome.notices.length > 0 || outcome.released.length > 0 || report)) {
       const queues = createQueues(redis, process.env.REDIS_PREFIX ?? "lifeline");
       try {
         for (const notice of outcome.notices) await queues.notify(importNoticePayload(notice));
+        await sendReleasedOnTheirWay(queues, outcome.released);
         if (report) await queues.importReport(report);
       } finally {
         await queues.close();

@@ -116,6 +116,14 @@ async function lapseExpired(db: Db, now: Date, limit: number): Promise<number> {
     )`;
 }
 
+/**
+ * People who can be offered to anyone at all (reachable, not released), whatever their letters:
+ * zero means the list is empty or nobody in it can be written to, not that everyone has letters.
+ */
+export function countAssignablePrisoners(db: Db): Promise<number> {
+  return db.prisoner.count({ where: { canReceiveLetters: true, releasedAt: null } });
+}
+
 /** The writer's active, unexpired assignment, or null. */
 export async function getActiveAssignment(db: Db, writerId: number, now: Date = new Date()): Promise<ActiveAssignment | null> {
   const row = await db.assignment.findFirst({

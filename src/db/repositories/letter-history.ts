@@ -19,6 +19,6 @@ export function loadWriterLetter(db: Db, writerId: number, letterId: number): Pr
 export function loadWriterReply(db: Db, writerId: number, replyId: number) {
   return db.reply.findFirst({
     where: { id: replyId, letter: { writerId } },
-    include: { pages: { orderBy: { index: "asc" } }, letter: { select: { code: true } } },
+    include: { pages: { orderBy: { index: "asc" } }, letter: { select: { code: true, prisoner: historyInclude.prisoner, specificRequest: historyInclude.specificRequest } } },
   });
 }

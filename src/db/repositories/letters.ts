@@ -1,6 +1,7 @@
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Letter, LetterKind, LetterStatus, PrismaClient } from "../../generated/prisma/client.js";
 import { generateLetterCode, LETTER_CODE_MAX_ATTEMPTS, letterCodeLength } from "../../domain/letter.js";
+import { mayShowFacility } from "../../domain/where-held.js";
 import { letterPageKey } from "../../storage/keys.js";
 import type { Db } from "../client.js";
 import { markAssignmentUsed } from "./assignments.js";
@@ -190,7 +191,8 @@ export async function loadLetterTarget(
     specificRequestId: null,
     nameRu: `${prisoner.firstName} ${prisoner.lastName}`,
     nameEn: `${prisoner.firstNameLatin} ${prisoner.lastNameLatin}`,
-    facility: prisoner.facilityName,
+    // The letter flow shows it: a secret place stays secret even on a letter started before it became so.
+    facility: mayShowFacility(prisoner) ? prisoner.facilityName : "",
   };
 }
 

@@ -1,12 +1,14 @@
 import type { Db } from "../client.js";
 import type { LetterStatus, Prisma } from "../../generated/prisma/client.js";
+import { HOLD_RELEASED_REASON } from "./letter-holds.js";
 
 const cardInclude = {
   prisoner: true,
   specificRequest: true,
   pages: { orderBy: { index: "asc" } },
-  // How many times it was submitted: 2+ is a letter fixed after "needs changes".
-  _count: { select: { statusEvents: { where: { status: "submitted" } } } },
+  // How many times it was submitted: 2+ is a letter fixed after "needs changes" (a held letter put
+  // back on its way is submitted again, but not fixed).
+  _count: { select: { statusEvents: { where: { status: "submitted", OR: [{ reason: null }, { reason: { not: HOLD_RELEASED_REASON } }] } } } },
 } as const satisfies Prisma.LetterInclude;
 
 export type LetterForCard = Prisma.LetterGetPayload<{ include: typeof cardInclude }>;

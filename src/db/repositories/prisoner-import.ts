@@ -8,7 +8,7 @@ import type { CannotReceiveReasonKey, PrisonerInput } from "../../domain/prisone
 import type { LetterImportAction } from "../../queues/import-report.js";
 import { releaseAssignmentsForPrisoner } from "./assignments.js";
 import { lockBatches } from "./batches.js";
-import { HOLDABLE_STATUSES, holdLetters, holdReasonFor, type HoldReason } from "./letter-holds.js";
+import { HOLDABLE_STATUSES, holdLetters, holdReasonFor, releaseHeldLetters, type HoldReason, type ReleasedLetter } from "./letter-holds.js";
 import { upsertPrisoners, type PrisonerDataField } from "./prisoners.js";
 
 /** Letters that have left the writer but not yet the organisation (a transfer or release concerns them). */
@@ -36,6 +36,8 @@ export interface ImportChange {
   prisonerId: number;
   changedFields: PrisonerDataField[];
   event: PrisonerEvent | null;
+  /** The person could not receive letters before this import and can now. */
+  reachableAgain: boolean;
 }
 
 export interface PrisonerImportOutcome {
@@ -48,6 +50,11 @@ export interface PrisonerImportOutcome {
   notices: ImportNotice[];
   /** Letters in flight to the people concerned, and what the import did to each. */
   letters: AffectedLetter[];
+  /**
+   * Held letters to people who can receive letters again or were given a new address, put back
+   * on their way (the caller queues their card or print job and tells their writers).
+   */
+  released: ReleasedLetter[];
   dryRun: boolean;
 }
 
@@ -157,6 +164,7 @@ export async function applyPrisonerImport(
           releasedAssignments: 0,
           notices: [],
           letters: [],
+          released: [],
           dryRun,
         };
         const stamps = new Map<number, { changedAt: Date; reason: CannotReceiveReasonKey | null }>();
@@ -168,6 +176,7 @@ export async function applyPrisonerImport(
             prisonerId: change.prisoner.id,
             changedFields: change.kind === "updated" ? change.changedFields : [],
             event,
+            reachableAgain: change.kind === "updated" && !change.previous.canReceiveLetters && change.prisoner.canReceiveLetters,
           });
           if (event) stamps.set(change.prisoner.id, { changedAt: change.prisoner.updatedAt, reason: change.prisoner.cannotReceiveReason });
         }
@@ -175,6 +184,12 @@ export async function applyPrisonerImport(
         outcome.releasedAssignments = c.releasedAssignments;
         outcome.notices = c.notices;
         outcome.letters = c.letters;
+        // Letters held for people who can receive letters again, or who now have a new address, go back on their way.
+        const reachable = outcome.changes.filter((ch) => ch.reachableAgain || ch.event === "transferred").map((ch) => ch.prisonerId);
+        if (reachable.length > 0) {
+          await lockBatches(tx);
+          outcome.released = await releaseHeldLetters(tx, { prisonerIds: reachable, operatorId: null, now });
+        }
         if (dryRun) throw new DryRunRollback(outcome);
         return outcome;
       },

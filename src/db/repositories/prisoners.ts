@@ -89,7 +89,7 @@ interface ColumnArrays {
   cannotReceiveReason: (string | null)[];
   releasedAt: (string | null)[];
   caseSummaryRu: string[];
-  caseSummaryEn: string[];
+  caseSummaryEn: (string | null)[];
   /** Lists travel as JSON text: unnest() would flatten an array of arrays. */
   articles: string[];
   sentenceRu: (string | null)[];
@@ -162,14 +162,14 @@ function unnestSource(c: ColumnArrays): Prisma.Sql {
 const jsonList = (column: string) => Prisma.raw(`ARRAY(SELECT jsonb_array_elements_text(u.${column}::jsonb))`);
 
 /** The Prisoner a written input row became (the database adds only ids and timestamps). */
-function prisonerFrom(row: PrisonerInput, base: Pick<Prisoner, "id" | "createdAt" | "updatedAt" | "lettersCount" | "lastLetterAt">): Prisoner {
+function prisonerFrom(row: PrisonerInput, base: Pick<Prisoner, "id" | "publicToken" | "createdAt" | "updatedAt" | "lettersCount" | "lastLetterAt">): Prisoner {
   return { ...dataOf(row), externalId: row.externalId, ...base };
 }
 
 /** Every column of `prisoners`, selected under its Prisma field name (Prisoner's shape, without Prisma's per-parameter cost). */
 const PRISONER_COLUMNS = Prisma.raw(
   Object.entries({
-    id: "id", externalId: "external_id", lastName: "last_name", firstName: "first_name", patronymic: "patronymic",
+    id: "id", externalId: "external_id", publicToken: "public_token", lastName: "last_name", firstName: "first_name", patronymic: "patronymic",
     lastNameLatin: "last_name_latin", firstNameLatin: "first_name_latin", patronymicLatin: "patronymic_latin",
     searchName: "search_name", birthDate: "birth_date", region: "region", regionEn: "region_en", facilityName: "facility_name",
     postalAddress: "postal_address", canReceiveLetters: "can_receive_letters", cannotReceiveReason: "cannot_receive_reason",
@@ -215,7 +215,7 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
 
   const fresh = rows.filter((r) => !existing.has(r.externalId));
   for (const part of chunks(fresh, WRITE_CHUNK)) {
-    const inserted = await db.$queryRaw<{ id: number; external_id: string; created_at: Date; updated_at: Date; letters_count: number }[]>`
+    const inserted = await db.$queryRaw<{ id: number; external_id: string; public_token: string; created_at: Date; updated_at: Date; letters_count: number }[]>`
       INSERT INTO prisoners (external_id, last_name, first_name, patronymic, last_name_latin, first_name_latin, patronymic_latin,
         search_name, birth_date, region, region_en, facility_name, postal_address, can_receive_letters, cannot_receive_reason,
         released_at, case_summary_ru, case_summary_en, articles, sentence_ru, sentence_en, in_custody_since, interests, views,
@@ -226,12 +226,12 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
         u.sentence_ru, u.sentence_en, u.in_custody_since, ${jsonList("interests")}, ${jsonList("views")},
         u.profession_ru, u.profession_en, u.letters_count, now()
       FROM ${unnestSource(columnArrays(part))}
-      RETURNING id, external_id, created_at, updated_at, letters_count`;
+      RETURNING id, external_id, public_token, created_at, updated_at, letters_count`;
     const byExternalId = new Map(inserted.map((r) => [r.external_id, r]));
     for (const row of part) {
       const r = byExternalId.get(row.externalId);
       if (!r) throw new Error(`upsertPrisoners: ${row.externalId} was not inserted`);
-      const prisoner = prisonerFrom(row, { id: r.id, createdAt: r.created_at, updatedAt: r.updated_at, lettersCount: r.letters_count, lastLetterAt: null });
+      const prisoner = prisonerFrom(row, { id: r.id, publicToken: r.public_token, createdAt: r.created_at, updatedAt: r.updated_at, lettersCount: r.letters_count, lastLetterAt: null });
       result.changes.push({ kind: "created", externalId: row.externalId, prisoner });
     }
     result.created += part.length;
@@ -268,7 +268,7 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
     for (const { row, previous, changedFields } of part) {
       const updatedAt = stamps.get(row.externalId);
       if (!updatedAt) throw new Error(`upsertPrisoners: ${row.externalId} was not updated`);
-      const prisoner = prisonerFrom(row, { id: previous.id, createdAt: previous.createdAt, updatedAt, lettersCount: previous.lettersCount, lastLetterAt: previous.lastLetterAt });
+      const prisoner = prisonerFrom(row, { id: previous.id, publicToken: previous.publicToken, createdAt: previous.createdAt, updatedAt, lettersCount: previous.lettersCount, lastLetterAt: previous.lastLetterAt });
       result.changes.push({ kind: "updated", externalId: row.externalId, prisoner, previous, changedFields });
     }
     result.updated += part.length;
@@ -278,6 +278,11 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
 
 export function findPrisonerById(db: Db, prisonerId: number): Promise<Prisoner | null> {
   return db.prisoner.findUnique({ where: { id: prisonerId } });
+}
+
+/** The person a shared link (/start c_<token>) points to. */
+export function findPrisonerByPublicToken(db: Db, publicToken: string): Promise<Prisoner | null> {
+  return db.prisoner.findUnique({ where: { publicToken } });
 }
 
 export function findPrisonerByExternalId(db: Db, externalId: string): Promise<Prisoner | null> {

@@ -3,6 +3,7 @@
 import { Prisma } from "../../generated/prisma/client.js";
 import { normalizeName, type PersonNameField } from "../../domain/names.js";
 import type { PrisonerInput } from "../../domain/prisoner-record.js";
+import { PLACE_SECRET_REASONS } from "../../domain/where-held.js";
 import type { Db } from "../client.js";
 
 /** What a short result card shows: the record's own fields (names in both spellings), plus these. */
@@ -19,6 +20,8 @@ export interface PrisonerSummary
     | "cannotReceiveReason"
   > {
   id: number;
+  /** For shared links (/start c_<token>): not guessable, unlike the id and the external id. */
+  publicToken: string;
   birthYear: number;
   lettersCount: number;
 }
@@ -42,7 +45,7 @@ export const MAX_QUERY_CHARS = 100;
 export const NAME_MATCH_THRESHOLD = 0.45;
 
 const SUMMARY_COLUMNS = Prisma.sql`
-  id, external_id AS "externalId", last_name AS "lastName", first_name AS "firstName", patronymic,
+  id, external_id AS "externalId", public_token AS "publicToken", last_name AS "lastName", first_name AS "firstName", patronymic,
   last_name_latin AS "lastNameLatin", first_name_latin AS "firstNameLatin", patronymic_latin AS "patronymicLatin",
   EXTRACT(YEAR FROM birth_date)::int AS "birthYear", region, region_en AS "regionEn",
   profession_ru AS "professionRu", profession_en AS "professionEn",
@@ -96,6 +99,9 @@ export async function searchPrisonersByName(db: Db, query: string, page: PageReq
   return "$transaction" in db ? db.$transaction(run) : run(db);
 }
 
+/** People whose place is secret (domain/where-held.ts) are never listed under a region. */
+const placeMayBeShown = Prisma.sql`(cannot_receive_reason IS NULL OR cannot_receive_reason::text <> ALL(${[...PLACE_SECRET_REASONS]}::text[]))`;
+
 export type FacetKind = "interest" | "view" | "profession" | "region";
 
 export interface FacetValue {
@@ -129,7 +135,7 @@ export async function listFacetValues(db: Db, facet: FacetKind): Promise<FacetVa
     case "region":
       rows = await db.$queryRaw<R[]>`
         SELECT region AS value, region AS "labelRu", min(region_en) AS "labelEn", count(*) AS count
-        FROM prisoners GROUP BY region ORDER BY count(*) DESC, region`;
+        FROM prisoners WHERE ${placeMayBeShown} GROUP BY region ORDER BY count(*) DESC, region`;
       break;
   }
   return rows.map((r) => ({ ...r, count: Number(r.count) }));
@@ -147,7 +153,7 @@ export async function browsePrisoners(db: Db, facet: FacetKind, value: string, p
         ? Prisma.sql`views @> ARRAY[${value}]::text[]`
         : facet === "profession"
           ? Prisma.sql`profession_en = ${value}`
-          : Prisma.sql`region = ${value}`;
+          : Prisma.sql`region = ${value} AND ${placeMayBeShown}`;
   const rows = await db.$queryRaw<Row[]>`
     SELECT ${SUMMARY_COLUMNS}, count(*) OVER () AS total
     FROM prisoners WHERE ${where}

@@ -71,6 +71,12 @@ export async function listOpenSpecificRequests(db: Db, take = 10): Promise<{ tot
   return { total, requests };
 }
 
+/** The operator's reason for declining the request, or null (not declined, or declined without one). */
+export async function specificRequestDeclineReason(db: Db, requestId: number): Promise<string | null> {
+  const row = await db.specificRequest.findUnique({ where: { id: requestId }, select: { status: true, declineReason: true } });
+  return row?.status === "declined" ? row.declineReason : null;
+}
+
 export function findSpecificRequest(db: Db, requestId: number): Promise<SpecificRequest | null> {
   return db.specificRequest.findUnique({ where: { id: requestId } });
 }
@@ -84,17 +90,26 @@ export type ResolveRequestResult =
  * An operator's answer to an open request: "matched" links it to a person in the list (and the
  * request's letter, not yet addressed to anyone, to that person, so it is printed with their
  * address and counts toward their letters); "not_found" closes it. Only an open request changes,
- * so two operators pressing at once cannot both answer.
+ * so two operators pressing at once cannot both answer. "declined" keeps the operator's reason
+ * (free text, encrypted like the request's other free text) for the writer to read.
  */
 export function resolveSpecificRequest(
   prisma: PrismaClient,
-  input: { requestId: number; outcome: "matched"; prisonerId: number; now?: Date } | { requestId: number; outcome: "not_found"; now?: Date },
+  input:
+    | { requestId: number; outcome: "matched"; prisonerId: number; now?: Date }
+    | { requestId: number; outcome: "not_found"; now?: Date }
+    | { requestId: number; outcome: "declined"; reason: string; now?: Date },
 ): Promise<ResolveRequestResult> {
   const now = input.now ?? new Date();
   return prisma.$transaction(async (tx) => {
     const updated = await tx.specificRequest.updateMany({
       where: { id: input.requestId, status: "open" },
-      data: input.outcome === "matched" ? { status: "matched", prisonerId: input.prisonerId } : { status: "not_found" },
+      data:
+        input.outcome === "matched"
+          ? { status: "matched", prisonerId: input.prisonerId }
+          : input.outcome === "declined"
+            ? { status: "declined", declineReason: input.reason }
+            : { status: "not_found" },
     });
     const request = await tx.specificRequest.findUnique({ where: { id: input.requestId }, include: { letter: { select: { id: true, prisonerId: true, status: true } } } });
     if (!request) return { ok: false, reason: "missing" } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createI18n, LOCALES } from "../../../src/bot/i18n.js";
+import { createI18n, LOCALES } from "../../../src/messages/i18n.js";
 import {
   PRECHECK_CODES,
   compilePrecheckRules,

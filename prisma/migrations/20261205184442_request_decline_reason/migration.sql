@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "specific_requests" ADD COLUMN     "decline_reason" TEXT;
