@@ -17,3 +17,8 @@ export function conversationKey(prefix: string, chatId: number): string {
 export function chatStatePatterns(prefix: string): string[] {
   return [`${prefix}:session:*`, `${conversationKeyPrefix(prefix)}*`];
 }
+
+/** The letter a flow's Send button sent (its id), so a later press of that button can name the letter. */
+export function sentLetterKey(prefix: string, writerId: number, scope: string): string {
+  return `${prefix}:sent-letter:${writerId}:${scope}`;
+}

@@ -104,8 +104,11 @@ describe("a handwritten letter", () => {
     const sent = user.waitForMessage(LETTER_CODE, WAIT);
     const [first, again] = await Promise.all([user.pressButton("📨 Send"), user.pressButton("📨 Send")]);
     const done = await sent;
-    expect([first.text, again.text]).toContain("This button no longer works. Send /start to open the menu.");
     const code = letterCodeIn(done);
+    // The second press is told the letter is already with us, by its code.
+    expect([first.text, again.text]).toContain(
+      `We already have your letter ${code}: no need to press again. You can follow it in “My letters”.`,
+    );
     expect(done.text).toContain(`Its code is ${code}, and its status is now “being checked”`);
     expect(done.text).toContain("When Pyotr Primerov replies, the reply comes to this chat.");
 

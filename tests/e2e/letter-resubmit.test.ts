@@ -93,8 +93,15 @@ describe("fix and send again", () => {
     const sendData = callbackData(shown, "📨 Send");
     const again = user.waitForMessage("Your corrected letter", WAIT);
     const newCard = group.waitForMessage((m) => (m.text ?? "").includes(`Письмо ${code}`) && (m.text ?? "").includes("версия 2"), WAIT);
-    await Promise.allSettled([user.pressButton(sendData, { messageId: shown.messageId }), user.pressButton(sendData, { messageId: shown.messageId })]);
+    const presses = await Promise.all([
+      user.pressButton(sendData, { messageId: shown.messageId }),
+      user.pressButton(sendData, { messageId: shown.messageId }),
+    ]);
     expect((await again).text).toContain(`with the same code ${code}`);
+    // The other press names the letter instead of saying the button no longer works.
+    expect(presses.map((p) => p.text)).toContain(
+      `We already have your letter ${code}: no need to press again. You can follow it in “My letters”.`,
+    );
 
     const row = await prisma.letter.findUniqueOrThrow({ where: { id: letter.id }, include: { statusEvents: { orderBy: { id: "asc" } } } });
     expect(row).toMatchObject({ code, text: FIXED, status: "submitted", statusReason: null, precheckWarnings: [], language: "ru" });

@@ -8,7 +8,7 @@ import { createFileStorage } from "../../src/storage/index.js";
 import { letterPageKey } from "../../src/storage/keys.js";
 import type { LetterStatus } from "../../src/generated/prisma/client.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
-import { uniqueTelegramId } from "../helpers/db.js";
+import { createIsolatedDatabase, uniqueTelegramId } from "../helpers/db.js";
 import { createPrisoner } from "../helpers/letter-fixtures.js";
 
 export interface OperatorsWorld {
@@ -30,7 +30,21 @@ export async function startOperatorsWorld(env: Record<string, string> = {}): Pro
   return { t, group, admin };
 }
 
-/** A writer who has started the bot (so the bot may message them). */
+/**
+ * The same world on a database of its own: for tests whose /batch must print only their own letters
+ * (other files' approved letters in the shared database would join the batch).
+ */
+export async function startIsolatedOperatorsWorld(env: Record<string, string> = {}): Promise<OperatorsWorld> {
+  const db = await createIsolatedDatabase();
+  const world = await startOperatorsWorld({ DATABASE_URL: db.url, ...env });
+  const stop = world.t.stop.bind(world.t);
+  world.t.stop = async () => {
+    await stop();
+    await db.drop();
+  };
+  return world;
+}
+
 /** A new user made an operator by the administrator, the way it is done: /operators add in the group. */
 export async function addOperatorUser(w: OperatorsWorld): Promise<FakeUser> {
   const user = w.t.user({ languageCode: "ru" });

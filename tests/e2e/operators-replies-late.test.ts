@@ -13,7 +13,8 @@ afterAll(async () => {
   await w.t.stop();
 });
 
-const WAIT = { timeoutMs: 15_000 } as const;
+// Generous: a PDF reply is rasterised and gathered before the first notice, and CI runs many files at once.
+const WAIT = { timeoutMs: 30_000 } as const;
 
 function scan(level: number): Promise<Buffer> {
   return sharp({ create: { width: 600, height: 850, channels: 3, background: { r: level, g: level, b: level } } }).jpeg().toBuffer();

@@ -9,11 +9,11 @@ import { getStats } from "../../src/db/repositories/stats.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { collapse, embeddedTrueTypeFonts, readPdf } from "../media/read-pdf.js";
 import { sheetTexts } from "../media/read-xlsx.js";
-import { addOperatorUser, createLetter, postCard, startedWriter, startOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
+import { addOperatorUser, createLetter, postCard, startedWriter, startIsolatedOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
 
 let w: OperatorsWorld;
 beforeAll(async () => {
-  w = await startOperatorsWorld();
+  w = await startIsolatedOperatorsWorld();
 });
 afterAll(async () => {
   await w.t.stop();
@@ -320,7 +320,7 @@ describe("printing to a CUPS printer", () => {
     chmodSync(join(bin, "lp"), 0o755);
     const path = process.env.PATH;
     process.env.PATH = `${bin}:${path ?? ""}`;
-    const printerWorld = await startOperatorsWorld({ PRINTER_NAME: "Office_Laser" });
+    const printerWorld = await startIsolatedOperatorsWorld({ PRINTER_NAME: "Office_Laser" });
     try {
       const { t, group, admin } = printerWorld;
       const { user: writer, writerId } = await startedWriter(t, "ru");

@@ -14,13 +14,13 @@ import { createI18n } from "../../src/messages/i18n.js";
 import { corpus, renderPage } from "../media/pages.js";
 import { collapse, readPdf } from "../media/read-pdf.js";
 import { letterCodeIn, LETTER_CODE, openLetter, WAIT, WAIT_EDITS } from "./letter-helpers.js";
-import { createLetter, startedWriter, startOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
+import { createLetter, startedWriter, startIsolatedOperatorsWorld, waitForStatus, type OperatorsWorld } from "./operators-helpers.js";
 
 const ARTIFACTS = resolve("test-artifacts/pages");
 
 let w: OperatorsWorld;
 beforeAll(async () => {
-  w = await startOperatorsWorld();
+  w = await startIsolatedOperatorsWorld();
 });
 afterAll(async () => {
   await w.t.stop();

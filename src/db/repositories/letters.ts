@@ -204,6 +204,26 @@ export function getLetterById(db: Db, letterId: number): Promise<Letter | null> 
   return db.letter.findUnique({ where: { id: letterId } });
 }
 
+/**
+ * The code of the letter a writer's flow sent, found by the flow's scope (the start of the draft's
+ * nonce, which a first submission's idempotency key ends with) or by the letter's id when the
+ * flow's record in Redis names it (resubmissions keep their first key).
+ */
+export async function findSentLetterCode(
+  db: Db,
+  writerId: number,
+  where: { scope: string } | { letterId: number },
+): Promise<string | null> {
+  const letter = await db.letter.findFirst({
+    where:
+      "letterId" in where
+        ? { writerId, id: where.letterId }
+        : { writerId, idempotencyKey: { startsWith: `letter-${writerId}-${where.scope}` } },
+    select: { code: true },
+  });
+  return letter?.code ?? null;
+}
+
 const writerListSelect = {
   id: true,
   code: true,

@@ -6,6 +6,7 @@ import { typedLetterLanguage } from "../../../domain/letter.js";
 import { moveDraftPages } from "../../../storage/draft-pages.js";
 import { draftPrefix } from "../../../storage/keys.js";
 import { mainMenuKeyboard } from "../../../messages/keyboards/main-menu.js";
+import { sentLetterKey } from "../../../messages/state-keys.js";
 import { forgetActivity } from "./activity.js";
 import { recipientName, type LetterRun } from "./run.js";
 import { letterText, type Draft, type LetterConversationArgs, type Resubmission } from "./types.js";
@@ -43,11 +44,25 @@ async function resubmit(run: LetterRun, draft: Draft, source: Resubmission): Pro
     for (const old of source.oldPaths) if (!kept.has(old)) await storage.delete(old);
     await storage.deletePrefix(draftPrefix(writerId));
     await forgetActivity(run);
+    await rememberSent(run, result.letter.id);
     // Each version gets its own card (job id with the version), a repeated Send the same one.
     await queueModeration(run, result.letter.id, result.version);
     deps.logger.info({ letter_id: result.letter.id, writer_id: writerId, version: result.version, changed: result.resubmitted }, "letter resubmitted");
     return result.letter.code;
   });
+}
+
+/** How long a sent letter's Send button still answers with the letter's code. */
+const SENT_RECORD_SECONDS = 7 * 24 * 3600;
+
+/** Lets a later press of this flow's Send button name the letter (sent-letter feature); best effort. */
+async function rememberSent(run: LetterRun, letterId: number): Promise<void> {
+  const { deps, writerId, scope } = run;
+  try {
+    await deps.redis.set(sentLetterKey(deps.config.redisPrefix, writerId, scope), String(letterId), "EX", SENT_RECORD_SECONDS);
+  } catch (err) {
+    deps.logger.warn({ err, writer_id: writerId }, "could not record the sent letter");
+  }
 }
 
 async function submit(run: LetterRun, draft: Draft, args: LetterConversationArgs): Promise<string> {
@@ -65,6 +80,7 @@ async function submit(run: LetterRun, draft: Draft, args: LetterConversationArgs
     await moveDraftPages(storage, draft.pages, result.pages);
     await storage.deletePrefix(draftPrefix(writerId));
     await forgetActivity(run);
+    await rememberSent(run, result.letter.id);
     // If Redis hiccups here the writer still gets the code (and a second Send finds the same
     // letter); operators see it among submitted letters.
     await queueModeration(run, result.letter.id);
