@@ -34,7 +34,7 @@ async function blockedAt(writerId: number): Promise<Date | null> {
   return (await w.t.app.prisma.writer.findUniqueOrThrow({ where: { id: writerId } })).botBlockedAt;
 }
 
-describe("replies for writers who blocked the bot", () => {
+describe("replies for writers who blocked the bot", { timeout: 90_000 }, () => {
   it("a PDF reply kept while the writer had blocked the bot is delivered once, as page photos without its metadata, when they unblock it", async () => {
     const { t, group, admin } = w;
     const { user: writer, writerId } = await startedWriter(t, "en");
