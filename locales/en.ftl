@@ -951,7 +951,8 @@ privacy-text =
     • the name you sign your letters with;
     • your interests, if you chose any;
     • which version of the rules you accepted;
-    • your letters and the replies to them.
+    • your letters and the replies to them;
+    • if you turned reminders on: your clock (an offset from UTC, no place) and which reminders we sent.
     We keep all this until you delete it, except what letters and replies say: a letter's text, signature and page photos are deleted { $days } { $days ->
         [one] day
        *[other] days
@@ -1215,3 +1216,44 @@ letters-button-letter = ✉️ { $code }
 letters-button-reply = 📬 Reply { $date }
 letters-button-translation = 🌐 Translation { $date }
 letters-button-write-again = ✍️ Write again
+
+## Reminders (issue 12)
+settings-reminders = 🔔 Reminders
+reminders-about =
+    🔔 Reminders
+
+    Now and then we can remind you to write:
+    • { $lead } { $lead ->
+        [one] day
+       *[other] days
+    } before the birthday of someone you have written to;
+    • when a reply has waited a week for your answer;
+    • when a month has passed since we suggested someone to write to and no letter has gone yet.
+    At most one reminder a day, between { $from }:00 and { $until }:00 your time. Nothing is sent unless you turn reminders on, and every reminder has a button to stop them.
+reminders-state = { $state ->
+        [on] Reminders are on.
+       *[off] Reminders are off.
+    }
+reminders-clock = Your time now: { $time } ({ $offset }). If your clock shows a different time, set it with the buttons below.
+reminders-button-on = 🔔 Turn reminders on
+reminders-button-off = 🔕 Turn reminders off
+reminders-button-earlier = ◀️ An hour earlier
+reminders-button-later = An hour later ▶️
+reminders-turned-on = Reminders are on.
+reminders-turned-off = Reminders are off.
+reminders-stopped = 🔕 Done: we will not send you reminders any more. To get them back, turn them on in /settings → Reminders.
+reminder-birthday = 🎂 In { $days } { $days ->
+        [one] day
+       *[other] days
+    }, on { $date }, it is the birthday of someone you have written to: { $name }. A card or a few warm lines mean a lot, and letters take a while to arrive, so now is a good time to write.
+reminder-reply = 📬 { $days } { $days ->
+        [one] day
+       *[other] days
+    } ago we forwarded you a reply from { $name }, and no letter has gone back yet. Would you like to write? A few lines are enough to keep the conversation going.
+reminder-assignment = ✉️ { $days } { $days ->
+        [one] day
+       *[other] days
+    } ago we suggested you write to { $name }, and no letter has gone yet. It is not too late: a first letter can be short.
+reminder-footer = You get reminders because you turned them on in Settings.
+reminder-button-write = ✍️ Write now
+reminder-button-stop = 🔕 Stop these reminders

@@ -5,11 +5,11 @@ import { z } from "zod";
  * `maintenance`: periodic housekeeping run by job schedulers, never by users: lapsing assignments
  * nobody used in time, deleting abandoned draft files and files whose rows are gone, and retention
  * (letters' content and reply scans deleted RETENTION_DAYS after posting / delivery), and reconciling
- * the queues with the database.
+ * the queues with the database, and sending the reminders writers asked for (src/workers/reminders.ts).
  */
 export const MAINTENANCE_QUEUE = "maintenance";
 
-export const MAINTENANCE_TASKS = ["lapse-assignments", "clean-storage", "retention", "reconcile"] as const;
+export const MAINTENANCE_TASKS = ["lapse-assignments", "clean-storage", "retention", "reconcile", "reminders"] as const;
 export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
 
 export const maintenancePayloadSchema = z.object({ task: z.enum(MAINTENANCE_TASKS) });
@@ -26,6 +26,8 @@ export const MAINTENANCE_EVERY_MS: Record<MaintenanceTask, number> = {
   retention: 3600_000,
   // The reconciler (src/workers/reconcile.ts): work Redis lost is back on its way within five minutes.
   reconcile: 5 * 60_000,
+  // Reminders go in the writer's daytime: a run every half hour reaches each one soon after it begins.
+  reminders: 30 * 60_000,
 };
 
 /**

@@ -4,11 +4,15 @@ import { createFileStorage } from "../storage/index.js";
 import type { WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
 import { runReconcile } from "./reconcile.js";
+import { sendDueReminders } from "./reminders.js";
 import { applyRetention } from "./retention.js";
 import { sweepStorage } from "./storage-sweep.js";
 
-/** Periodic housekeeping (schedulers in src/queues/maintenance.ts); logs counts only. */
-export function maintenanceHandler(deps: WorkerDeps): QueueHandler<typeof MAINTENANCE_QUEUE> {
+/**
+ * Periodic housekeeping (schedulers in src/queues/maintenance.ts); logs counts only. `clock` is the
+ * time the reminders are judged at (tests move it).
+ */
+export function maintenanceHandler(deps: WorkerDeps, clock: () => Date = () => new Date()): QueueHandler<typeof MAINTENANCE_QUEUE> {
   const { prisma, config } = deps;
   const storage = createFileStorage(config.storageDir, config.keyring);
   return {
@@ -32,6 +36,11 @@ export function maintenanceHandler(deps: WorkerDeps): QueueHandler<typeof MAINTE
         }
         case "reconcile": {
           await runReconcile(deps, log);
+          return;
+        }
+        case "reminders": {
+          const r = await sendDueReminders(deps, log, { now: clock() });
+          log.info({ sent: r.sent, undeliverable: r.undeliverable, failed: r.failed }, "reminders sent");
           return;
         }
       }

@@ -138,11 +138,12 @@ describe("maintenance queue", () => {
           ["clean-storage", 6 * 3600_000],
           ["lapse-assignments", 15 * 60_000],
           ["reconcile", 5 * 60_000],
+          ["reminders", 30 * 60_000],
           ["retention", 3600_000],
         ]);
         // Restarting the worker keeps one scheduler per task.
         await t.restart();
-        expect(await t.app.queues.byName[MAINTENANCE_QUEUE].getJobSchedulersCount()).toBe(4);
+        expect(await t.app.queues.byName[MAINTENANCE_QUEUE].getJobSchedulersCount()).toBe(5);
       } finally {
         await t.stop();
       }

@@ -26,6 +26,7 @@ import { replyTranslationsFeature } from "./reply-translations.js";
 import { privacyFeature } from "./privacy.js";
 import { requestsFeature } from "./requests.js";
 import { sentLetterFeature } from "./sent-letter.js";
+import { remindersFeature } from "./reminders.js";
 
 /** A feature: one Composer built from the shared dependencies. */
 export type Feature = (deps: FeatureDeps) => Composer<BotContext>;
@@ -69,4 +70,6 @@ export const features: Feature[] = [
   // A second press of a sent letter's Send button (the flow has ended, so the fallback would get it).
   sentLetterFeature,
   privacyFeature,
+  // Settings → Reminders, and the buttons under a reminder.
+  remindersFeature,
 ];

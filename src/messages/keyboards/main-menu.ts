@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import { CB } from "./callbacks.js";
 import { MY_CB } from "../views/my-letters.js";
+import { REMINDER_CB } from "../views/reminders.js";
 import { SEARCH_CB } from "./search-callbacks.js";
 import type { Translate } from "../i18n.js";
 
@@ -30,6 +31,7 @@ export const settingsEntries: MenuEntry[] = [
   { labelKey: "settings-language", callbackData: CB.languageChoose },
   { labelKey: "settings-interests", callbackData: CB.interests },
   { labelKey: "settings-signature", callbackData: CB.signature },
+  { labelKey: "settings-reminders", callbackData: REMINDER_CB.open },
   { labelKey: "settings-privacy", callbackData: CB.privacy },
 ];
 
