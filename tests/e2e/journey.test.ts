@@ -325,7 +325,7 @@ describe("settings and the guide", () => {
 
     const settings = user.waitForMessage("Настройки. Что хотите изменить?", WAIT);
     await user.sendText("/settings");
-    expect(buttons(await settings)).toEqual(["🌐 Язык", "🎨 Интересы", "✍️ Подпись", "🔒 Мои данные", "‹ Назад"]);
+    expect(buttons(await settings)).toEqual(["🌐 Язык", "🎨 Интересы", "✍️ Подпись", "🔔 Напоминания", "🔒 Мои данные", "‹ Назад"]);
 
     const screen = user.waitForMessage("Что вам интересно?", EDIT);
     await user.pressButton("🎨 Интересы");
