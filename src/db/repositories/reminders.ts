@@ -102,22 +102,31 @@ export async function penPalBirthdays(db: Db, writerIds: readonly number[]): Pro
             OR EXISTS (SELECT 1 FROM replies r WHERE r.letter_id = l.id AND r.delivery_state = 'delivered'))`;
 }
 
-/** Replies delivered REPLY_WAIT_DAYS..REPLY_FORGET_DAYS ago with no letter from the writer to that person since. */
+/**
+ * Replies the writer could read REPLY_WAIT_DAYS..REPLY_FORGET_DAYS ago (delivered, and translated when
+ * a translation was needed or asked for: counted from the translation then) with no letter from the
+ * writer to that person since. A reply still waiting for its translation is not the writer's to answer yet.
+ */
 export async function waitingReplies(db: Db, writerIds: readonly number[], now: Date): Promise<WaitingReply[]> {
   if (writerIds.length === 0) return [];
   const { since, until } = replyWindow(now);
   return db.$queryRaw<WaitingReply[]>`
-    SELECT l.writer_id AS "writerId", p.id AS "prisonerId", r.id AS "replyId", r.delivered_at AS "deliveredAt", ${NAMES}
-     FROM replies r
-     JOIN letters l ON l.id = r.letter_id
-     LEFT JOIN specific_requests sr ON sr.id = l.specific_request_id
-     JOIN prisoners p ON p.id = COALESCE(l.prisoner_id, sr.prisoner_id)
-     WHERE l.writer_id = ANY(${[...writerIds]}::int[])
-       AND r.delivery_state = 'delivered' AND r.delivered_at > ${since} AND r.delivered_at <= ${until}
-       AND p.can_receive_letters AND p.released_at IS NULL
-       AND NOT EXISTS (
-         SELECT 1 FROM letters l2 LEFT JOIN specific_requests sr2 ON sr2.id = l2.specific_request_id
-         WHERE l2.writer_id = l.writer_id AND COALESCE(l2.prisoner_id, sr2.prisoner_id) = p.id AND l2.created_at > r.delivered_at)`;
+    SELECT * FROM (
+      SELECT l.writer_id AS "writerId", p.id AS "prisonerId", r.id AS "replyId",
+             GREATEST(r.delivered_at, COALESCE(r.translation_delivered_at, r.delivered_at)) AS "deliveredAt", ${NAMES}
+      FROM replies r
+      JOIN letters l ON l.id = r.letter_id
+      LEFT JOIN specific_requests sr ON sr.id = l.specific_request_id
+      JOIN prisoners p ON p.id = COALESCE(l.prisoner_id, sr.prisoner_id)
+      WHERE l.writer_id = ANY(${[...writerIds]}::int[])
+        AND r.delivery_state = 'delivered' AND r.delivered_at IS NOT NULL
+        AND NOT ((r.needs_translation OR r.translation_requested_at IS NOT NULL) AND r.translation_delivered_at IS NULL)
+        AND p.can_receive_letters AND p.released_at IS NULL
+        AND NOT EXISTS (
+          SELECT 1 FROM letters l2 LEFT JOIN specific_requests sr2 ON sr2.id = l2.specific_request_id
+          WHERE l2.writer_id = l.writer_id AND COALESCE(l2.prisoner_id, sr2.prisoner_id) = p.id AND l2.created_at > r.delivered_at)
+    ) readable
+    WHERE "deliveredAt" > ${since} AND "deliveredAt" <= ${until}`;
 }
 
 /**

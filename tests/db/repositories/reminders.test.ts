@@ -87,6 +87,19 @@ describe("what may be due", () => {
     expect(found.map((r) => ({ prisonerId: r.prisonerId, replyId: r.replyId }))).toEqual([{ prisonerId: waiting, replyId: waitingReply }]);
   });
 
+  it("a reply that needs a translation waits from the translation, and not at all before it", async () => {
+    const id = await writer("en");
+    const [untranslated, lateTranslation, translated] = await Promise.all([1, 2, 3].map(() => createPrisoner(prisma)));
+    const a = await replyDelivered(prisma, await letterTo(prisma, id, untranslated!, { createdAt: ago(40) }), ago(10));
+    await prisma.reply.update({ where: { id: a }, data: { needsTranslation: true } });
+    const b = await replyDelivered(prisma, await letterTo(prisma, id, lateTranslation!, { createdAt: ago(40) }), ago(10));
+    await prisma.reply.update({ where: { id: b }, data: { needsTranslation: true, translationDeliveredAt: ago(3) } });
+    const c = await replyDelivered(prisma, await letterTo(prisma, id, translated!, { createdAt: ago(40) }), ago(12));
+    await prisma.reply.update({ where: { id: c }, data: { translationRequestedAt: ago(11), translationDeliveredAt: ago(9) } });
+    const found = await waitingReplies(prisma, [id], now);
+    expect(found.map((r) => ({ replyId: r.replyId, deliveredAt: r.deliveredAt }))).toEqual([{ replyId: c, deliveredAt: ago(9) }]);
+  });
+
   it("assignments taken 30 to 60 days ago, never declined or used, with no letter since", async () => {
     const id = await writer();
     const [idle, written, recent, declined] = await Promise.all([1, 2, 3, 4].map(() => createPrisoner(prisma)));
