@@ -140,6 +140,29 @@ describe("birthday reminders", () => {
   });
 });
 
+describe("the settings screen in English", () => {
+  it("turns reminders on at UTC±0, moves the clock an hour at a time, and turns them off", async () => {
+    const e = await writerFor("en");
+    const settings = e.user.waitForMessage("Settings. What would you like to change?", WAIT);
+    await e.user.sendText("/settings");
+    expect(buttonTexts(await settings)).toContain("🔔 Reminders");
+    const off = e.user.waitForMessage(/Reminders are off\./, WAIT_EDITS);
+    await e.user.pressButton("🔔 Reminders");
+    expect((await off).text).toContain("At most one reminder a day, between 10:00 and 20:00 your time.");
+    const on = e.user.waitForMessage(/\(UTC±0\)/, WAIT_EDITS);
+    await e.user.pressButton("🔔 Turn reminders on");
+    expect((await on).text).toContain("Reminders are on.");
+    const earlier = e.user.waitForMessage(/\(UTC−1\)/, WAIT_EDITS);
+    await e.user.pressButton("◀️ An hour earlier");
+    await earlier;
+    expect(await getReminderSettings(t.app.prisma, e.writerId)).toEqual({ utcOffsetMinutes: -60 });
+    const offAgain = e.user.waitForMessage(/Reminders are off\./, WAIT_EDITS);
+    await e.user.pressButton("🔕 Turn reminders off");
+    expect(buttonTexts(await offAgain)).toEqual(["🔔 Turn reminders on", "‹ Back"]);
+    expect(await getReminderSettings(t.app.prisma, e.writerId)).toBeNull();
+  });
+});
+
 describe("reply and assignment reminders", () => {
   it("two workers at once send a waiting reply's reminder once; Write now opens the letter in English", async () => {
     const prisma = t.app.prisma;
