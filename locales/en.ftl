@@ -1257,3 +1257,34 @@ reminder-assignment = ✉️ { $days } { $days ->
 reminder-footer = You get reminders because you turned them on in Settings.
 reminder-button-write = ✍️ Write now
 reminder-button-stop = 🔕 Stop these reminders
+
+## Operators' languages (issue 12): /lang, the operators' /help
+command-op-lang = My language in the operators' chat
+command-op-help = What operators can do here
+op-lang-current =
+    Your language in the operators' chat: { $language ->
+        [ru] Russian
+       *[en] English
+    }.
+    Messages for everyone here (new letter cards, batch and import summaries) are in { $chatLanguage ->
+        [ru] Russian
+       *[en] English
+    }. Choose yours below, or send /lang ru or /lang en.
+op-lang-set = Done: from now on we answer you in English. Messages for everyone here stay in { $chatLanguage ->
+    [ru] Russian
+   *[en] English
+}.
+op-lang-not-operator = /lang chooses a language for Lifeline operators. To change the language of the bot, send /language.
+op-help-text =
+    The operators' chat
+
+    New letters arrive here as cards: ✅ approves a letter, ✏️ sends it back for changes, ⛔ rejects it (with a reason). Reply to a card with text to attach the letter's Russian translation.
+    Replies from prisoners: send the scans (photos or a PDF) here, replying to the letter's card or with its code (L-…) in the caption. When a writer reads no Russian, reply to the "reply accepted" message with the translation.
+
+    Commands:
+    /batch — close the print batch: the PDF and the envelope list
+    /requests — open requests to write to someone specific
+    /lang — my language in this chat (Russian or English)
+    /operators — manage operators (administrators)
+    /whoami — my Telegram id and role
+    /help — this help

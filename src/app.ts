@@ -235,7 +235,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
 
     let bot: LifelineBot | undefined;
     if (roles.has("bot")) {
-      const prisonerList = createPrisonerList({ prisma, operatorsChat, i18n: createI18n(), logger });
+      const prisonerList = createPrisonerList({ prisma, operatorsChat, i18n: createI18n(), logger, operatorsLanguage: config.operatorsLanguage });
       const { createBot } = await import("./bot/index.js");
       bot = createBot(
         { config, prisma, redis, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
@@ -253,7 +253,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       });
       if (!theBot.isInited()) theBot.botInfo = await telegram.run("getMe", (api) => api.getMe());
       // Warnings only (operators' chat, prisoner list, menus): none of them stops the start.
-      await checkSetupAtStart({ api: theBot.api, botInfo: theBot.botInfo, operatorsChat, prisonerList, logger });
+      await checkSetupAtStart({ api: theBot.api, botInfo: theBot.botInfo, operatorsChat, prisonerList, logger, operatorsLanguage: config.operatorsLanguage });
 
       const mode = config.bot;
       if (mode.mode === "webhook") {

@@ -37,6 +37,8 @@ export interface Config {
   retentionDays: number;
   /** Replies for writers who read no Russian wait for the operators' translation and go with it (else the scans go at once, the translation after). */
   translateBeforeDelivering: boolean;
+  /** The operators' chat's language for what is posted to everyone (cards, summaries); each operator may pick their own with /lang. */
+  operatorsLanguage: "ru" | "en";
   /** ENCRYPTION_KEY encrypts; ENCRYPTION_PREVIOUS_KEYS only decrypt, until `keys rotate` has run. */
   keyring: Keyring;
 }
@@ -69,6 +71,7 @@ const HINTS: Record<string, string> = {
   FLOOD_MESSAGES_PER_MINUTE: "set it to a whole number between 5 and 10000 (default 60), or remove it",
   UPLOADS_PER_HOUR: "set it to a whole number between 1 and 10000 (default 100), or remove it",
   TRANSLATE_BEFORE_DELIVERING: "set it to true or false (default false), or remove it",
+  OPERATORS_LANGUAGE: "set it to ru or en (default ru), or remove it",
   PRINTER_NAME: "set it to a CUPS printer name as `lpstat -p` lists it (letters, digits, '.', '_', '-'), or remove it",
 };
 
@@ -118,6 +121,7 @@ const base = z.object({
     .enum(["true", "false", "1", "0", "yes", "no"], { error: "is not true or false" })
     .default("false")
     .transform((value) => value === "true" || value === "1" || value === "yes"),
+  OPERATORS_LANGUAGE: z.enum(["ru", "en"], { error: "is not ru or en" }).default("ru"),
   PRINTER_NAME: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,127}$/, "is not a CUPS printer name")
@@ -200,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     flood: { messagesPerMinute: e.FLOOD_MESSAGES_PER_MINUTE, uploadsPerHour: e.UPLOADS_PER_HOUR },
     retentionDays: e.RETENTION_DAYS,
     translateBeforeDelivering: e.TRANSLATE_BEFORE_DELIVERING,
+    operatorsLanguage: e.OPERATORS_LANGUAGE,
     keyring: keyringFrom(e.ENCRYPTION_KEY, e.ENCRYPTION_PREVIOUS_KEYS),
   };
 }

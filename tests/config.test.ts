@@ -43,6 +43,7 @@ describe("loadConfig", () => {
       flood: { messagesPerMinute: 60, uploadsPerHour: 100 },
       retentionDays: 90,
       translateBeforeDelivering: false,
+      operatorsLanguage: "ru",
     });
   });
 
@@ -65,6 +66,7 @@ describe("loadConfig", () => {
       ORG_RETURN_ADDRESS: "Lifeline\\nPO Box 1\\nBerlin",
       RETENTION_DAYS: "3650",
       TRANSLATE_BEFORE_DELIVERING: "true",
+      OPERATORS_LANGUAGE: "en",
     });
     expect(config.telegramApiRoot).toBe("http://127.0.0.1:8081");
     expect(config.telegramStartupTimeoutSeconds).toBe(120);
@@ -82,6 +84,7 @@ describe("loadConfig", () => {
     expect(config.orgReturnAddress).toBe("Lifeline\nPO Box 1\nBerlin");
     expect(config.retentionDays).toBe(3650);
     expect(config.translateBeforeDelivering).toBe(true);
+    expect(config.operatorsLanguage).toBe("en");
   });
 
   it("treats empty values as unset (a copied .env.example)", () => {
@@ -97,6 +100,7 @@ describe("loadConfig", () => {
     [{ REDIS_URL: "http://x" }, /REDIS_URL is not a redis:\/\/ URL/],
     [{ TELEGRAM_API_ROOT: "ftp://x" }, /TELEGRAM_API_ROOT is not an http\(s\) URL/],
     [{ REDIS_PREFIX: "a b" }, /REDIS_PREFIX has characters/],
+    [{ OPERATORS_LANGUAGE: "de" }, /OPERATORS_LANGUAGE is not ru or en: set it to ru or en/],
     [{ TELEGRAM_STARTUP_TIMEOUT: "0" }, /TELEGRAM_STARTUP_TIMEOUT is out of range: set it to a number of seconds/],
     [{ TELEGRAM_STARTUP_TIMEOUT: "30s" }, /TELEGRAM_STARTUP_TIMEOUT is not an integer/],
     [{ FLOOD_MESSAGES_PER_MINUTE: "2" }, /FLOOD_MESSAGES_PER_MINUTE is out of range: set it to a whole number between 5 and 10000/],

@@ -3,6 +3,7 @@ import type { I18nFlavor } from "@grammyjs/i18n";
 import type { Context, SessionFlavor } from "grammy";
 import type { Logger } from "../logger.js";
 import type { Writer } from "../db/repositories/writers.js";
+import type { Locale } from "../messages/i18n.js";
 
 export type { Writer };
 
@@ -18,6 +19,8 @@ interface LifelineFlavor {
   logger: Logger;
   /** The writer behind a private chat; undefined in groups and channels. */
   writer: Writer | undefined;
+  /** In the operators' chat: the operator's language (their /lang choice, else OPERATORS_LANGUAGE); undefined elsewhere. */
+  operatorLocale?: Locale | undefined;
 }
 
 /** Context of the outside middleware tree (features, commands, callbacks). */

@@ -8,6 +8,7 @@ import { cancelFeature } from "./features/cancel.js";
 import { fallbackFeature } from "./features/fallback.js";
 import { features as defaultFeatures, type Feature } from "./features/index.js";
 import { writerComesBack } from "./features/membership.js";
+import { operatorLocale } from "./features/operators.js";
 import { floodControl } from "./flood.js";
 import { chatOrder } from "./chat-order.js";
 import { createI18n, isLocale, localeOf } from "../messages/i18n.js";
@@ -114,6 +115,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   protectedTree.use(loadWriter(prisma, { create: true }));
   // Before conversations: any update from a writer who had blocked the bot releases their kept replies.
   protectedTree.use(writerComesBack(featureDeps));
+  // Before i18n: an operator in the operators' chat is answered in their own language.
+  protectedTree.use(operatorLocale(featureDeps));
   protectedTree.use(i18n.middleware());
   const modules = options.conversations ?? conversationModules;
   const writers = writerLending(prisma);

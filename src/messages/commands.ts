@@ -30,8 +30,10 @@ export const operatorCommands: CommandEntry[] = [
   { command: "batch", descriptionKey: "command-op-batch" },
   { command: "requests", descriptionKey: "command-op-requests" },
   { command: "operators", descriptionKey: "command-op-operators" },
+  { command: "lang", descriptionKey: "command-op-lang" },
   { command: "setup", descriptionKey: "command-setup" },
   { command: "whoami", descriptionKey: "command-whoami" },
+  { command: "help", descriptionKey: "command-op-help" },
 ];
 
 /** The menu in any other group: how to make it the operators' chat. */

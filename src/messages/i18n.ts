@@ -8,11 +8,20 @@ export type Locale = (typeof LOCALES)[number];
 /** Where en.ftl and ru.ftl live, independent of the working directory. */
 export const LOCALES_DIR = fileURLToPath(new URL("../../locales", import.meta.url));
 
-/** Operators are Russian-speaking volunteers: the operators' chat is written in Russian. */
-export const OPERATORS_LOCALE = "ru";
+/**
+ * The operators' chat is Russian unless OPERATORS_LANGUAGE says otherwise (config.operatorsLanguage).
+ * What is posted to everyone there goes in that language; an operator's own answers follow the
+ * language they chose with /lang (docs/architecture.md, "The operators' languages").
+ */
+export const DEFAULT_OPERATORS_LOCALE: Locale = "ru";
 
 /** A translation function bound to one locale, as views take it (ctx.t, or i18n.t with a locale). */
 export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/** i18n.t fixed to one locale: the operators' chat's language, or one operator's. */
+export function translatorFor(i18n: { t: (locale: string, key: string, vars?: Record<string, string | number>) => string }, locale: Locale): Translate {
+  return (key, vars) => i18n.t(locale, key, vars);
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
@@ -30,13 +39,21 @@ export function localeFromLanguageCode(code: string | undefined): Locale {
   return language !== undefined && RUSSIAN_FIRST.has(language) ? "ru" : "en";
 }
 
-/** The locale for a context: the writer's stored choice wins over Telegram's language code. */
-export function localeOf(ctx: { writer?: { language: string } | undefined; from?: { language_code?: string } | undefined }): Locale {
+/**
+ * The locale for a context: in the operators' chat an operator's language (set by the bot's
+ * middleware as `operatorLocale`) comes first; then the writer's stored choice; then Telegram's code.
+ */
+export function localeOf(ctx: {
+  operatorLocale?: Locale | undefined;
+  writer?: { language: string } | undefined;
+  from?: { language_code?: string } | undefined;
+}): Locale {
+  if (ctx.operatorLocale !== undefined) return ctx.operatorLocale;
   const stored = ctx.writer?.language;
   return isLocale(stored) ? stored : localeFromLanguageCode(ctx.from?.language_code);
 }
 
-export type LocaleAwareContext = Context & { writer?: { language: string } | undefined };
+export type LocaleAwareContext = Context & { writer?: { language: string } | undefined; operatorLocale?: Locale | undefined };
 
 /** One I18n over locales/; the same instance serves the bot, conversations and workers. */
 export function createI18n(): I18n<LocaleAwareContext> {

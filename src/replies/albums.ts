@@ -21,6 +21,8 @@ export interface AlbumPage extends ScanUpload {
   fromId: number;
   /** The letter code of the bot's card this message replied to, if any. */
   cardCode?: string;
+  /** The language the sender is answered in ("ru" or "en"), as the bot negotiated it for this message. */
+  locale?: string;
 }
 
 function albumKey(prefix: string, chatId: number, mediaGroupId: string): string {

@@ -4,7 +4,7 @@
 import type { Api } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { setOperatorsChatCommands } from "../telegram/commands.js";
-import { createI18n } from "../messages/i18n.js";
+import { createI18n, type Locale } from "../messages/i18n.js";
 import { checkPdfTools } from "../media/pdf-scrub.js";
 import type { Logger } from "../logger.js";
 import { checkOperatorsChat } from "./check-operators-chat.js";
@@ -17,15 +17,17 @@ export interface SetupCheckDeps {
   operatorsChat: OperatorsChat;
   prisonerList: PrisonerList;
   logger: Logger;
+  /** OPERATORS_LANGUAGE: the operators' menu is in it. */
+  operatorsLanguage: Locale;
 }
 
 /** Never throws: each check logs what is wrong and what to do, and the start goes on. */
-export async function checkSetupAtStart({ api, botInfo, operatorsChat, prisonerList, logger }: SetupCheckDeps): Promise<void> {
+export async function checkSetupAtStart({ api, botInfo, operatorsChat, prisonerList, logger, operatorsLanguage }: SetupCheckDeps): Promise<void> {
   try {
     const problem = await checkOperatorsChat(api, botInfo, operatorsChat, logger);
     const chatId = await operatorsChat.id();
     if (chatId !== undefined && problem !== "not_found" && problem !== "not_member") {
-      await setOperatorsChatCommands(api, createI18n(), chatId);
+      await setOperatorsChatCommands(api, createI18n(), chatId, operatorsLanguage);
     }
   } catch (err) {
     logger.warn({ err }, "could not check the operators' chat; continuing");

@@ -3,7 +3,7 @@
 // and the operators' chat is told once — once across restarts and processes, via a claimed notice.
 import type { I18n } from "@grammyjs/i18n";
 import type { Api } from "grammy";
-import { OPERATORS_LOCALE, type LocaleAwareContext } from "../messages/i18n.js";
+import { DEFAULT_OPERATORS_LOCALE, type Locale, type LocaleAwareContext } from "../messages/i18n.js";
 import { countAssignablePrisoners } from "../db/repositories/assignments.js";
 import { countPrisoners } from "../db/repositories/prisoners.js";
 import { claimNotice, releaseNotice } from "../db/repositories/settings.js";
@@ -36,9 +36,11 @@ export interface PrisonerListOptions {
   operatorsChat: OperatorsChat;
   i18n: I18n<LocaleAwareContext>;
   logger: Logger;
+  /** OPERATORS_LANGUAGE: the notice is posted to everyone in the operators' chat. */
+  operatorsLanguage?: Locale;
 }
 
-export function createPrisonerList({ prisma, operatorsChat, i18n, logger }: PrisonerListOptions): PrisonerList {
+export function createPrisonerList({ prisma, operatorsChat, i18n, logger, operatorsLanguage = DEFAULT_OPERATORS_LOCALE }: PrisonerListOptions): PrisonerList {
   const state = async (): Promise<PrisonerListState> => {
     const [total, assignable] = await Promise.all([countPrisoners(prisma), countAssignablePrisoners(prisma)]);
     return { total, assignable };
@@ -55,7 +57,7 @@ export function createPrisonerList({ prisma, operatorsChat, i18n, logger }: Pris
     if (chatId === undefined || !(await claimNotice(prisma, EMPTY_LIST_NOTICE))) return false;
     try {
       const key = now.total === 0 ? "setup-list-empty-operators" : "setup-list-unreachable-operators";
-      await api.sendMessage(chatId, i18n.t(OPERATORS_LOCALE, key, { total: now.total }));
+      await api.sendMessage(chatId, i18n.t(operatorsLanguage, key, { total: now.total }));
       logger.info({ chat_id: chatId, total: now.total }, "operators told that nobody can be offered to writers");
       return true;
     } catch (err) {

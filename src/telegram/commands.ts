@@ -2,7 +2,7 @@
 import type { Api } from "grammy";
 import type { I18n } from "@grammyjs/i18n";
 import { groupCommands, localizedCommands, operatorCommands } from "../messages/commands.js";
-import { LOCALES, OPERATORS_LOCALE, type Locale, type LocaleAwareContext } from "../messages/i18n.js";
+import { LOCALES, type Locale, type LocaleAwareContext } from "../messages/i18n.js";
 
 /**
  * At start: writers' menus in private chats (English, Russian for Russian-language clients), the
@@ -25,9 +25,9 @@ export async function setChatCommands(api: Api, i18n: I18n<LocaleAwareContext>, 
   await api.setMyCommands(localizedCommands(i18n, locale), { scope: { type: "chat", chat_id: chatId } });
 }
 
-/** The operators' chat gets the operators' menu (in the operators' language). */
-export async function setOperatorsChatCommands(api: Api, i18n: I18n<LocaleAwareContext>, chatId: number): Promise<void> {
-  await api.setMyCommands(localizedCommands(i18n, OPERATORS_LOCALE, operatorCommands), { scope: { type: "chat", chat_id: chatId } });
+/** The operators' chat gets the operators' menu (in the chat's language, OPERATORS_LANGUAGE). */
+export async function setOperatorsChatCommands(api: Api, i18n: I18n<LocaleAwareContext>, chatId: number, locale: Locale): Promise<void> {
+  await api.setMyCommands(localizedCommands(i18n, locale, operatorCommands), { scope: { type: "chat", chat_id: chatId } });
 }
 
 /** A group that is no longer the operators' chat falls back to the set-up menu of all groups. */

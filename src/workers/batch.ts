@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { UnrecoverableError } from "bullmq";
 import { InlineKeyboard, InputFile } from "grammy";
 import { BATCH_CB } from "../messages/views/moderation-card.js";
-import { OPERATORS_LOCALE } from "../messages/i18n.js";
+import { translatorFor } from "../messages/i18n.js";
 import { loadBatch, setBatchPdf } from "../db/repositories/batches.js";
 import { renderEnvelopeList } from "../media/envelope-list.js";
 import { renderBatchPdf } from "../media/pdf.js";
@@ -40,7 +40,7 @@ export function sendToPrinter(printer: string, pdf: Uint8Array, title: string): 
 export function batchHandler({ prisma, api, i18n, config, operatorsChat }: WorkerDeps): QueueHandler<typeof BATCH_QUEUE> {
   const storage = createFileStorage(config.storageDir, config.keyring);
   const labels = russianPdfLabels(i18n);
-  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const t = translatorFor(i18n, config.operatorsLanguage);
   return {
     // A short lock: after a crash another worker renders the batch within seconds, and a batch whose
     // worker died twice is still taken over, not failed (see job-lock.ts).

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 import { InputFile } from "grammy";
-import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
+import { translatorFor, type Translate } from "../messages/i18n.js";
 import { splitText } from "../messages/text.js";
 import { findLetterCodesAndBatches, loadLetterForPrint } from "../db/repositories/batches.js";
 import { heldReasons } from "../db/repositories/letter-holds.js";
@@ -22,7 +22,7 @@ const MESSAGE_MAX = 3800;
  * Progress is kept in the job, so a retry sends nothing twice.
  */
 export function importReportHandler({ prisma, api, i18n, config, operatorsChat }: WorkerDeps): QueueHandler<typeof IMPORT_REPORT_QUEUE> {
-  const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const t: Translate = translatorFor(i18n, config.operatorsLanguage);
   const storage = createFileStorage(config.storageDir, config.keyring);
   const labels = russianPdfLabels(i18n);
   return {

@@ -6,7 +6,7 @@ import { createFileStorage } from "../storage/index.js";
 import type { MODERATION_QUEUE } from "../queues/index.js";
 import { cardHeader, cardKeyboard, chunkPrefix } from "../messages/views/moderation-card.js";
 import { escapeHtml, splitText } from "../messages/text.js";
-import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
+import { translatorFor, type Translate } from "../messages/i18n.js";
 import { operatorsChatOrThrow, type WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
 
@@ -26,7 +26,7 @@ const ALBUM_MAX = 10;
  * the job fails loudly and stays in the queue's failed set, to be retried once one is configured.
  */
 export function moderationHandler({ prisma, api, i18n, config, operatorsChat }: WorkerDeps): QueueHandler<typeof MODERATION_QUEUE> {
-  const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const t: Translate = translatorFor(i18n, config.operatorsLanguage);
   const storage = createFileStorage(config.storageDir, config.keyring);
   const pageBytes = async (key: string): Promise<Buffer> => {
     const bytes = await storage.get(key);

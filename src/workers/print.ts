@@ -1,4 +1,4 @@
-import { OPERATORS_LOCALE } from "../messages/i18n.js";
+import { translatorFor } from "../messages/i18n.js";
 import { heldKeyboard } from "../messages/views/held-card.js";
 import { loadLetterForPrint, markLetterPrinted } from "../db/repositories/batches.js";
 import { holdLetter, holdReasonFor } from "../db/repositories/letter-holds.js";
@@ -44,9 +44,10 @@ export function printHandler({ prisma, api, i18n, config, queues, operatorsChat 
           log.warn({ letter_id: letter.id, prisoner_id: letter.prisoner.id, reason }, "recipient cannot receive letters: letter held, not printed");
           const operatorsChatId = await operatorsChat.id();
           if (operatorsChatId !== undefined) {
-            const reasonText = i18n.t(OPERATORS_LOCALE, "letter-reason", { reason });
-            await api.sendMessage(operatorsChatId, i18n.t(OPERATORS_LOCALE, "print-held", { code: letter.code, reasonText }), {
-              reply_markup: heldKeyboard((key, vars) => i18n.t(OPERATORS_LOCALE, key, vars), letter.id),
+            const t = translatorFor(i18n, config.operatorsLanguage);
+            const reasonText = t("letter-reason", { reason });
+            await api.sendMessage(operatorsChatId, t("print-held", { code: letter.code, reasonText }), {
+              reply_markup: heldKeyboard(t, letter.id),
             });
           }
           await queues.notify({ writerId: letter.writerId, key: "letters-status-held", params: { code: letter.code, reason }, dedupeKey: `letter-${letter.id}-held` });

@@ -16,7 +16,7 @@ import {
   type ReconcileWindow,
 } from "../db/repositories/reconcile.js";
 import type { Logger } from "../logger.js";
-import { OPERATORS_LOCALE } from "../messages/i18n.js";
+import { translatorFor } from "../messages/i18n.js";
 import { reconcileSummary, repairedCount, type ReconcileCounts } from "../messages/views/reconcile.js";
 import { batchJobId, moderationJobId, printJobId, replyDeliveryJobId } from "../queues/index.js";
 import type { WorkerDeps } from "./deps.js";
@@ -144,7 +144,7 @@ export async function runReconcile(deps: WorkerDeps, log: Logger, options: Recon
     return undefined;
   }
   log.info({ ...counts }, "queues reconciled with the database");
-  const summary = reconcileSummary((key, vars) => deps.i18n.t(OPERATORS_LOCALE, key, vars), counts);
+  const summary = reconcileSummary(translatorFor(deps.i18n, deps.config.operatorsLanguage), counts);
   if (summary === undefined || repairedCount(counts) === 0) return counts;
   const chatId = await deps.operatorsChat.id();
   if (chatId === undefined) return counts;

@@ -2,7 +2,7 @@ import { DelayedError } from "bullmq";
 import { Api } from "grammy";
 import { retryTransformer } from "../telegram/retry.js";
 import { authorizeOperator } from "../db/repositories/operators.js";
-import { OPERATORS_LOCALE, type Translate } from "../messages/i18n.js";
+import { isLocale, translatorFor } from "../messages/i18n.js";
 import type { REPLY_ALBUM_QUEUE } from "../queues/index.js";
 import { ALBUM_QUIET_MS, albumDueAt, lockAlbum, markAlbumStored, readAlbum, settleAlbumPages, unlockAlbum } from "../replies/albums.js";
 import { acceptReplyScans } from "../replies/intake.js";
@@ -16,7 +16,6 @@ import type { QueueHandler } from "./registry.js";
  * keyed by its source, so a worker killed halfway stores it once when the job runs again.
  */
 export function replyAlbumHandler({ prisma, i18n, config, redis, queues, logger }: WorkerDeps): QueueHandler<typeof REPLY_ALBUM_QUEUE> {
-  const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
   // Downloads and answers wait out a 429 or a blip here, like the bot's own calls: a failed
   // download would otherwise refuse the whole album.
   const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
@@ -45,6 +44,8 @@ export function replyAlbumHandler({ prisma, i18n, config, redis, queues, logger 
           }
           // The role is checked again now: an operator removed meanwhile cannot add a reply.
           const op = await authorizeOperator(prisma, first.fromId, config.adminIds);
+          // Answers go to the operator who sent the album, in their language: chosen with /lang, else as the bot saw it.
+          const t = translatorFor(i18n, op?.language ?? (isLocale(first.locale) ? first.locale : config.operatorsLanguage));
           let code: string | undefined;
           if (!op) {
             log.info({ chat_id: chatId }, "album sender is no longer an operator; album dropped");

@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError } from "bullmq";
 import { InlineKeyboard, InputFile } from "grammy";
-import { isLocale, OPERATORS_LOCALE, type Locale } from "../messages/i18n.js";
+import { isLocale, translatorFor, type Locale } from "../messages/i18n.js";
 import { formatUtc } from "../messages/text.js";
 import { REPLY_CB, translationMessages } from "../messages/views/replies.js";
 import { closeReplyForDelivery, loadReplyForDelivery, markReplyPageDelivered, recordDeliveryAttempt, setReplyDeliveryState, type ReplyForDelivery } from "../db/repositories/replies.js";
@@ -38,17 +38,19 @@ export function needsTranslationFor(locale: Locale): boolean {
 
 export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operatorsChat, redis, queues }: WorkerDeps): QueueHandler<typeof REPLY_DELIVERY_QUEUE> {
   const storage = createFileStorage(config.storageDir, config.keyring);
+  // Posted to everyone in the operators' chat (and answered there with translations): the chat's language.
+  const groupT = translatorFor(i18n, config.operatorsLanguage);
   const tellOperators = async (key: string, vars: Record<string, string | number>): Promise<void> => {
     try {
       const operatorsChatId = await operatorsChat.id();
       if (operatorsChatId === undefined) return;
-      await api.sendMessage(operatorsChatId, i18n.t(OPERATORS_LOCALE, key, vars));
+      await api.sendMessage(operatorsChatId, groupT(key, vars));
     } catch (err) {
       logger.warn({ err }, "could not tell the operators about a reply delivery problem");
     }
   };
   const confirmToOperators = async (reply: ReplyForDelivery, chatId: number, translateInto: Locale | undefined): Promise<void> => {
-    const t = (key: string, vars: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+    const t = groupT;
     // The operators read the full Russian name, as on the letter's card.
     const p = reply.letter.prisoner;
     const request = reply.letter.specificRequest;

@@ -74,7 +74,7 @@ describe("binding the operators' chat from Telegram", () => {
       const call = fake.calls("setMyCommands").filter((c) => JSON.stringify(c.params.scope ?? "").includes(String(group.id))).at(-1);
       return (call?.params.commands as { command: string }[] | undefined)?.map((c) => c.command);
     };
-    await expect.poll(groupMenu).toEqual(["batch", "requests", "operators", "setup", "whoami"]);
+    await expect.poll(groupMenu).toEqual(["batch", "requests", "operators", "lang", "setup", "whoami", "help"]);
 
     // A letter submitted now is moderated in that group, without a restart.
     const { user: writer, writerId } = await startedWriter(t, "ru");

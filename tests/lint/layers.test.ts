@@ -38,7 +38,7 @@ describe("the layer rule", () => {
     expect(await layerErrors("src/domain/x.ts", 'import { createPrisma } from "../db/client.js";\nexport const x = createPrisma;\n')).toHaveLength(1);
     expect(await layerErrors("src/media/x.ts", 'import { createPrisma } from "../db/client.js";\nexport const x = createPrisma;\n')).toHaveLength(1);
     expect(await layerErrors("src/storage/x.ts", 'import type { Writer } from "../db/repositories/writers.js";\nexport type X = Writer;\n')).toHaveLength(1);
-    expect(await layerErrors("src/db/x.ts", 'import { OPERATORS_LOCALE } from "../messages/i18n.js";\nexport const x = OPERATORS_LOCALE;\n')).toHaveLength(1);
+    expect(await layerErrors("src/db/x.ts", 'import { DEFAULT_OPERATORS_LOCALE } from "../messages/i18n.js";\nexport const x = DEFAULT_OPERATORS_LOCALE;\n')).toHaveLength(1);
   });
 
   it("leaves the bot free to use every layer below it", async () => {

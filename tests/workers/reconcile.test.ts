@@ -5,7 +5,7 @@ import { Api } from "grammy";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeGroup, type FakeTelegram } from "../../src/fake-telegram/index.js";
-import { createI18n, OPERATORS_LOCALE } from "../../src/messages/i18n.js";
+import { createI18n, DEFAULT_OPERATORS_LOCALE } from "../../src/messages/i18n.js";
 import { reconcileSummary } from "../../src/messages/views/reconcile.js";
 import { PRINT_QUEUE, printJobId, replyDeliveryJobId } from "../../src/queues/index.js";
 import { createFileStorage } from "../../src/storage/index.js";
@@ -71,7 +71,7 @@ const printedEvents = (letterId: number) => db.prisma.letterStatusEvent.count({ 
 const undeliveredPages = (replyId: number) => db.prisma.replyPage.count({ where: { replyId, deliveredAt: null } });
 
 describe("reconcileSummary", () => {
-  const ru = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const ru = (key: string, vars?: Record<string, string | number>) => i18n.t(DEFAULT_OPERATORS_LOCALE, key, vars);
   const en = (key: string, vars?: Record<string, string | number>) => i18n.t("en", key, vars);
 
   it("names only the kinds it re-queued, with Russian plurals, and stays silent when all is well", () => {
@@ -177,7 +177,7 @@ describe("reconciler", () => {
     const before = summaries().length;
     const counts = await runNow();
     expect(counts).toEqual({ letters: approvedNow, cards: submittedNow, replies: 3, batches: 0, parked: 0 });
-    expect(summaries().slice(before)).toEqual([reconcileSummary((key, vars) => i18n.t(OPERATORS_LOCALE, key, vars), counts)]);
+    expect(summaries().slice(before)).toEqual([reconcileSummary((key, vars) => i18n.t(DEFAULT_OPERATORS_LOCALE, key, vars), counts)]);
     for (const letter of letters) await expect.poll(() => printedEvents(letter.id), { timeout: 30_000 }).toBe(1);
     for (const replyId of replies) await expect.poll(() => undeliveredPages(replyId), { timeout: 30_000 }).toBe(0);
 

@@ -7,12 +7,10 @@ import type { FeatureDeps } from "../deps.js";
 import { onCallback } from "../keyboards/on-callback.js";
 import { BATCH_POSTED_BUTTON } from "../../messages/views/moderation-card.js";
 import { formatUtc } from "../../messages/text.js";
-import { OPERATORS_LOCALE } from "../../messages/i18n.js";
 import { requireOperator } from "./operators.js";
 
 export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n } = deps;
-  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues } = deps;
   const composer = new Composer<BotContext>();
 
   composer.command("batch", async (ctx) => {
@@ -20,12 +18,12 @@ export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!op) return;
     const closed = await closeOpenBatch(prisma);
     if (!closed) {
-      await ctx.reply(t("batch-empty"));
+      await ctx.reply(ctx.t("batch-empty"));
       return;
     }
     await queues.batch({ batchId: closed.batchId });
     ctx.logger.info({ batch_id: closed.batchId, operator_id: op.id, letters: closed.letters }, "batch closed for printing");
-    await ctx.reply(t("batch-closed", { id: closed.batchId, count: closed.letters }));
+    await ctx.reply(ctx.t("batch-closed", { id: closed.batchId, count: closed.letters }));
   });
 
   onCallback(composer, BATCH_POSTED_BUTTON, async (ctx, [batchId]) => {
@@ -43,7 +41,8 @@ export function batchesFeature(deps: FeatureDeps): Composer<BotContext> {
     ctx.logger.info({ batch_id: batchId, operator_id: op.id, letters: result.letters.length }, "batch posted");
     await ctx.answerCallbackQuery({ text: ctx.t("mod-decision-saved") });
     await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
-    await ctx.reply(t("batch-posted", { id: batchId, count: result.letters.length, who: t("mod-who-operator", { id: op.id }), at: formatUtc(new Date()) }));
+    // A confirmation of this operator's press: in their language, like the toast.
+    await ctx.reply(ctx.t("batch-posted", { id: batchId, count: result.letters.length, who: ctx.t("mod-who-operator", { id: op.id }), at: formatUtc(new Date()) }));
     for (const letter of result.letters) {
       await queues.notify({ writerId: letter.writerId, key: "letters-status-posted", params: { code: letter.code }, dedupeKey: `letter-${letter.id}-posted` });
     }

@@ -4,7 +4,6 @@
 // second press (or a second operator) is answered with what already happened.
 import { Composer } from "grammy";
 import { cancelHeldLetter, loadHeldLetterState, releaseHeldLetters } from "../../db/repositories/letter-holds.js";
-import { OPERATORS_LOCALE, type Translate } from "../../messages/i18n.js";
 import { HELD_BUTTONS } from "../../messages/views/held-card.js";
 import { sendReleasedOnTheirWay } from "../../queues/held-letters.js";
 import type { BotContext } from "../context.js";
@@ -14,8 +13,7 @@ import { answerPress } from "../views/screen.js";
 import { requireOperator } from "./operators.js";
 
 export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n } = deps;
-  const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues } = deps;
   const composer = new Composer<BotContext>();
 
   /** The card's buttons have done their work (or can do none): they go. */
@@ -25,7 +23,7 @@ export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     return messageId === undefined ? {} : { reply_parameters: { message_id: messageId, allow_sending_without_reply: true } };
   };
   const notHeld = async (ctx: BotContext, code: string, status: string) => {
-    await answerPress(ctx, t("held-not-held", { code, status }), true);
+    await answerPress(ctx, ctx.t("held-not-held", { code, status }), true);
     await clearButtons(ctx);
   };
 
@@ -33,10 +31,10 @@ export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     const op = await requireOperator(ctx, deps);
     if (!op) return;
     const letter = await loadHeldLetterState(prisma, letterId);
-    if (!letter) return answerPress(ctx, t("mod-letter-missing"), true);
+    if (!letter) return answerPress(ctx, ctx.t("mod-letter-missing"), true);
     if (letter.status !== "held") return notHeld(ctx, letter.code, letter.status);
     // Printing would only hold it again: the list must say the person can receive letters first.
-    if (!letter.recipientCanReceive) return answerPress(ctx, t("held-still-unreachable", { code: letter.code }), true);
+    if (!letter.recipientCanReceive) return answerPress(ctx, ctx.t("held-still-unreachable", { code: letter.code }), true);
     const released = await prisma.$transaction((tx) => releaseHeldLetters(tx, { letterIds: [letterId], operatorId: op.id }));
     const done = released[0];
     if (!done) {
@@ -45,9 +43,9 @@ export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     }
     await sendReleasedOnTheirWay(queues, released);
     ctx.logger.info({ letter_id: letterId, operator_id: op.id, status: done.status }, "held letter released");
-    await answerPress(ctx, t("held-released-toast"));
+    await answerPress(ctx, ctx.t("held-released-toast"));
     await clearButtons(ctx);
-    await ctx.reply(t("held-released", { code: done.code, id: op.id, status: done.status }), underCard(ctx));
+    await ctx.reply(ctx.t("held-released", { code: done.code, id: op.id, status: done.status }), underCard(ctx));
   });
 
   onCallback(composer, HELD_BUTTONS.cancel, async (ctx, [letterId]) => {
@@ -55,7 +53,7 @@ export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!op) return;
     const result = await cancelHeldLetter(prisma, { letterId, operatorId: op.id });
     if (!result.ok) {
-      if (result.reason === "missing") return answerPress(ctx, t("mod-letter-missing"), true);
+      if (result.reason === "missing") return answerPress(ctx, ctx.t("mod-letter-missing"), true);
       const letter = await loadHeldLetterState(prisma, letterId);
       return notHeld(ctx, letter?.code ?? "", result.status);
     }
@@ -66,9 +64,9 @@ export function heldLettersFeature(deps: FeatureDeps): Composer<BotContext> {
       dedupeKey: `letter-${letterId}-held-cancelled`,
     });
     ctx.logger.info({ letter_id: letterId, operator_id: op.id }, "held letter cancelled");
-    await answerPress(ctx, t("held-cancelled-toast"));
+    await answerPress(ctx, ctx.t("held-cancelled-toast"));
     await clearButtons(ctx);
-    await ctx.reply(t("held-cancelled", { code: result.code, id: op.id }), underCard(ctx));
+    await ctx.reply(ctx.t("held-cancelled", { code: result.code, id: op.id }), underCard(ctx));
   });
 
   return composer;

@@ -21,6 +21,7 @@ import { moderationFeature } from "./moderation.js";
 import { heldLettersFeature } from "./held-letters.js";
 import { myLettersFeature } from "./my-letters.js";
 import { operatorsFeature } from "./operators.js";
+import { operatorLanguageFeature } from "./operator-language.js";
 import { repliesFeature } from "./replies.js";
 import { replyTranslationsFeature } from "./reply-translations.js";
 import { privacyFeature } from "./privacy.js";
@@ -40,6 +41,8 @@ export const features: Feature[] = [
   setupFeature,
   // Operators' chat first: these pass everything that is not theirs on.
   operatorsFeature,
+  // /lang (an operator's own language) and the operators' /help in their chat.
+  operatorLanguageFeature,
   // Before moderation: a reply to a "reply accepted" message names a letter code, but is a reply's translation.
   replyTranslationsFeature,
   moderationFeature,

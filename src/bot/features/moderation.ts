@@ -8,7 +8,7 @@ import { MY_CB } from "../../messages/views/my-letters.js";
 import { cardHeader, cardKeyboard, MOD_BUTTONS, reasonKeyboard, type DecisionInfo } from "../../messages/views/moderation-card.js";
 import { heldKeyboard } from "../../messages/views/held-card.js";
 import { formatUtc } from "../../messages/text.js";
-import { OPERATORS_LOCALE, type Translate } from "../../messages/i18n.js";
+import { translatorFor, type Translate } from "../../messages/i18n.js";
 import { codeInText } from "../../replies/intake.js";
 import { actingOperator, isOperatorsChat, requireOperator } from "./operators.js";
 
@@ -30,8 +30,9 @@ async function editCard(ctx: BotContext, text: string, keyboard: InlineKeyboard 
 }
 
 export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n } = deps;
-  const t: Translate = (key, vars) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues, i18n, config } = deps;
+  // The card everyone reads stays in the chat's language; toasts and replies follow the operator (ctx.t).
+  const t: Translate = translatorFor(i18n, config.operatorsLanguage);
   const composer = new Composer<BotContext>();
 
   const decisionOf = async (letter: LetterForCard): Promise<DecisionInfo | undefined> => {
@@ -128,18 +129,18 @@ export function moderationFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!letter) return next();
     const reply = { reply_parameters: { message_id: ctx.msg.message_id } };
     if (letter.status !== "submitted" && letter.status !== "approved") {
-      await ctx.reply(t("mod-translation-not-now"), reply);
+      await ctx.reply(ctx.t("mod-translation-not-now"), reply);
       return;
     }
     if (ctx.msg.text.length > TRANSLATION_MAX_CHARS) {
-      await ctx.reply(t("mod-translation-too-long", { max: TRANSLATION_MAX_CHARS }), reply);
+      await ctx.reply(ctx.t("mod-translation-too-long", { max: TRANSLATION_MAX_CHARS }), reply);
       return;
     }
     await setTranslation(prisma, letter.id, ctx.msg.text.trim());
     ctx.logger.info({ letter_id: letter.id, operator_id: op.id }, "translation attached");
     // An approved letter was waiting for exactly this.
     if (letter.status === "approved") await queues.print({ letterId: letter.id });
-    await ctx.reply(t("mod-translation-saved", { code: letter.code }), reply);
+    await ctx.reply(ctx.t("mod-translation-saved", { code: letter.code }), reply);
   });
 
   return composer;

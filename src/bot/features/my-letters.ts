@@ -9,7 +9,7 @@ import { recordTranslationAsk, requestTranslation } from "../../db/repositories/
 import { createFileStorage } from "../../storage/index.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { localeOf, OPERATORS_LOCALE, type Locale } from "../../messages/i18n.js";
+import { localeOf, translatorFor, type Locale } from "../../messages/i18n.js";
 import { CB } from "../../messages/keyboards/callbacks.js";
 import { escapeHtml } from "../../messages/text.js";
 import { onCallback } from "../keyboards/on-callback.js";
@@ -138,7 +138,7 @@ export function myLettersFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!(await requestTranslation(prisma, writer.id, reply.id))) return answerPress(ctx, ctx.t("letters-translation-coming"), true);
     // The operators answer by replying to this message; it points at the scans they sent, when still there.
     const scan = reply.pages.find((p) => p.sourceMessageId !== null)?.sourceMessageId;
-    const t = (key: string, vars?: Record<string, string | number>) => deps.i18n.t(OPERATORS_LOCALE, key, vars);
+    const t = translatorFor(deps.i18n, deps.config.operatorsLanguage);
     const asked = await ctx.api.sendMessage(
       chatId,
       t("reply-op-translation-asked", { code: reply.letter.code, replyId: reply.id, writerId: writer.id, language: localeOf(ctx) }),

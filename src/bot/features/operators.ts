@@ -1,7 +1,7 @@
 // Roles: who may moderate, print, post and forward replies. Checked in the database at the moment
 // of every action (by Telegram id, never by username), so a removed operator's next press fails.
-import { Composer } from "grammy";
-import { addOperator, authorizeOperator, listOperators, removeOperator, type ActingOperator } from "../../db/repositories/operators.js";
+import { Composer, type MiddlewareFn } from "grammy";
+import { addOperator, authorizeOperator, listOperators, operatorLanguage, removeOperator, type ActingOperator } from "../../db/repositories/operators.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 
@@ -14,6 +14,22 @@ export async function actingOperator(ctx: BotContext, deps: Pick<FeatureDeps, "p
 export async function isOperatorsChat(ctx: BotContext, deps: Pick<FeatureDeps, "operatorsChat">): Promise<boolean> {
   if (ctx.chat === undefined || ctx.chat.type === "private") return false;
   return ctx.chat.id === (await deps.operatorsChat.id());
+}
+
+/**
+ * Before i18n: in the operators' chat, an operator who chose a language with /lang is answered in it;
+ * anyone else as before, in their Telegram app's language (a refusal included). One cached chat
+ * lookup per group update and one row read when it is the operators' chat.
+ */
+export function operatorLocale(deps: Pick<FeatureDeps, "prisma" | "config" | "operatorsChat">): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    ctx.operatorLocale = undefined;
+    if (ctx.from && !ctx.from.is_bot && (await isOperatorsChat(ctx, deps))) {
+      const op = await operatorLanguage(deps.prisma, ctx.from.id, deps.config.adminIds);
+      if (op?.language) ctx.operatorLocale = op.language;
+    }
+    await next();
+  };
 }
 
 /** The same polite words for every refusal: they say nothing about what the button or command does. */
@@ -33,13 +49,18 @@ export async function refuse(ctx: BotContext): Promise<void> {
 export async function requireOperator(
   ctx: BotContext,
   deps: Pick<FeatureDeps, "prisma" | "config" | "operatorsChat">,
-  opts: { admin?: boolean; privateToo?: boolean } = {},
+  opts: { admin?: boolean; privateToo?: boolean; /** No refusal sent: the caller answers. */ quiet?: boolean } = {},
 ): Promise<ActingOperator | null> {
   const placeOk = (await isOperatorsChat(ctx, deps)) || (opts.privateToo === true && ctx.chat?.type === "private");
   const op = placeOk ? await actingOperator(ctx, deps) : null;
+  // In a private chat the writer's language was negotiated: an operator's chosen one wins for operator work.
+  if (op && op.language !== null && ctx.operatorLocale !== op.language) {
+    ctx.operatorLocale = op.language;
+    await ctx.i18n.renegotiateLocale();
+  }
   if (!op || (opts.admin && op.role !== "admin")) {
     ctx.logger.info({ from_id: ctx.from?.id, chat_id: ctx.chat?.id }, "operator action refused");
-    await refuse(ctx);
+    if (!opts.quiet) await refuse(ctx);
     return null;
   }
   return op;

@@ -5,7 +5,7 @@ import { createFileStorage } from "../../storage/index.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { CB } from "../../messages/keyboards/callbacks.js";
-import { OPERATORS_LOCALE } from "../../messages/i18n.js";
+import { translatorFor } from "../../messages/i18n.js";
 import { answerPress, renderScreen } from "../views/screen.js";
 
 /** The privacy screen's buttons; the confirmation names the writer it was shown to. */
@@ -41,7 +41,7 @@ export function privacyFeature(deps: FeatureDeps): Composer<BotContext> {
     if (withdrawn.length === 0) return;
     const operatorsChatId = await deps.operatorsChat.id();
     if (operatorsChatId === undefined) return;
-    const t = (key: string, vars: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+    const t = translatorFor(i18n, config.operatorsLanguage);
     const printed = withdrawn.filter((l) => l.status === "printed");
     const parts = [t("privacy-op-withdrawn", { codes: withdrawn.map((l) => l.code).join(", ") })];
     if (printed.length > 0) {

@@ -8,7 +8,7 @@ import { acceptReplyScans, codeInText, scanUploadOf } from "../../replies/intake
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { onCallback } from "../keyboards/on-callback.js";
-import { OPERATORS_LOCALE } from "../../messages/i18n.js";
+import { localeOf } from "../../messages/i18n.js";
 import { WRITE_BACK_BUTTON } from "../../messages/views/replies.js";
 import { actingOperator, isOperatorsChat, refuse } from "./operators.js";
 import { enterLetter } from "./write-entry.js";
@@ -17,8 +17,7 @@ export { levenshtein, REPLY_MAX_BYTES, REPLY_MAX_PAGES } from "../../replies/int
 export { ALBUM_QUIET_MS } from "../../replies/albums.js";
 
 export function repliesFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n, config, redis } = deps;
-  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues, config, redis } = deps;
   /** Albums already refused, so a stranger's 10 photos get one answer, not ten (a repeat answer after a restart is harmless). */
   const refusedAlbums = new Set<string>();
 
@@ -45,13 +44,14 @@ export function repliesFeature(deps: FeatureDeps): Composer<BotContext> {
     const groupId = ctx.msg.media_group_id;
     if (!groupId || !/^[A-Za-z0-9_-]{1,64}$/.test(groupId)) {
       await acceptReplyScans(
-        { prisma, queues, config, logger: ctx.logger, api: ctx.api, t },
+        // Problems with the upload are answered in the uploader's language.
+        { prisma, queues, config, logger: ctx.logger, api: ctx.api, t: ctx.t },
         { chatId, operatorId: op.id, uploads: [upload], cardCode, sourceKey: `msg-${chatId}-${upload.messageId}` },
       );
       return;
     }
     // An album: the page waits in Redis; the album's delayed job (pushed back by every page) closes it.
-    await addAlbumPage(redis, config.keyring, config.redisPrefix, chatId, groupId, { ...upload, fromId: ctx.from?.id ?? 0, ...(cardCode ? { cardCode } : {}) });
+    await addAlbumPage(redis, config.keyring, config.redisPrefix, chatId, groupId, { ...upload, fromId: ctx.from?.id ?? 0, locale: localeOf(ctx), ...(cardCode ? { cardCode } : {}) });
     await queues.replyAlbum({ chatId, mediaGroupId: groupId }, ALBUM_QUIET_MS);
     ctx.logger.info({ message_id: upload.messageId, media_group_id: groupId }, "reply album page stored");
   });

@@ -5,14 +5,12 @@
 // them is not a letter's translation.
 import { Composer } from "grammy";
 import { findReplyByOperatorsMessage, saveTranslation } from "../../db/repositories/reply-translations.js";
-import { OPERATORS_LOCALE } from "../../messages/i18n.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { actingOperator, isOperatorsChat, refuse } from "./operators.js";
 
 export function replyTranslationsFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n } = deps;
-  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues } = deps;
   const composer = new Composer<BotContext>();
 
   composer.on("message:text", async (ctx, next) => {
@@ -26,23 +24,23 @@ export function replyTranslationsFeature(deps: FeatureDeps): Composer<BotContext
     const op = await actingOperator(ctx, deps);
     if (!op) return refuse(ctx);
     const vars = { code: reply.letter.code, replyId: reply.id };
-    if (!reply.needsTranslation && reply.translationRequestedAt === null) return void (await answer(t("reply-op-translation-not-needed", vars)));
+    if (!reply.needsTranslation && reply.translationRequestedAt === null) return void (await answer(ctx.t("reply-op-translation-not-needed", vars)));
     const text = ctx.msg.text.trim();
     if (text === "") return;
     const saved = await saveTranslation(prisma, reply.id, text, op.id);
-    if (!saved.saved) return void (await answer(t("reply-op-translation-already-sent", vars)));
+    if (!saved.saved) return void (await answer(ctx.t("reply-op-translation-already-sent", vars)));
     ctx.logger.info({ reply_id: reply.id, operator_id: op.id, delivery: saved.deliveryState, held: saved.heldForTranslation }, "reply translation saved");
     if (saved.deliveryState === "delivered") {
       await queues.replyDelivery({ replyId: reply.id, part: "translation" });
-      return void (await answer(t("reply-op-translation-sending", vars)));
+      return void (await answer(ctx.t("reply-op-translation-sending", vars)));
     }
     if (saved.deliveryState === "pending" && saved.heldForTranslation) {
       // The scans waited for this: they go now, the translation right after them.
       await queues.replyDelivery({ replyId: reply.id, part: "translated" });
-      return void (await answer(t("reply-op-translation-with-scans", vars)));
+      return void (await answer(ctx.t("reply-op-translation-with-scans", vars)));
     }
     // The delivery is still under way (or waits for the writer to come back): it sends the translation when it ends.
-    await answer(t("reply-op-translation-after-scans", vars));
+    await answer(ctx.t("reply-op-translation-after-scans", vars));
   });
 
   return composer;

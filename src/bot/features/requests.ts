@@ -16,7 +16,7 @@ import {
 } from "../../db/repositories/specific-requests.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
-import { OPERATORS_LOCALE, localeOf } from "../../messages/i18n.js";
+import { localeOf } from "../../messages/i18n.js";
 import { onCallback } from "../keyboards/on-callback.js";
 import { SEARCH_CB } from "../../messages/keyboards/search-callbacks.js";
 import { cyrillicFullName, latinFullName } from "../../messages/views/prisoner-card.js";
@@ -71,8 +71,7 @@ function writerList(ctx: BotContext, requests: SpecificRequestWithDetails[]): { 
 }
 
 export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
-  const { prisma, queues, i18n } = deps;
-  const t = (key: string, vars?: Record<string, string | number>) => i18n.t(OPERATORS_LOCALE, key, vars);
+  const { prisma, queues } = deps;
   const composer = new Composer<BotContext>();
 
   const showWriterRequests = async (ctx: BotContext): Promise<void> => {
@@ -86,28 +85,28 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!(await requireOperator(ctx, deps))) return;
     const { total, requests } = await listOpenSpecificRequests(prisma, OPERATOR_LIST_MAX);
     if (total === 0) {
-      await ctx.reply(t("opreq-none"));
+      await ctx.reply(ctx.t("opreq-none"));
       return;
     }
-    const lines = [t("opreq-title", { count: total })];
+    const lines = [ctx.t("opreq-title", { count: total })];
     const keyboard = new InlineKeyboard();
     for (const r of requests) {
       lines.push(
-        t("opreq-item", {
+        ctx.t("opreq-item", {
           id: r.id,
           name: r.fullName,
           year: String(r.birthYear),
-          facility: r.facility ?? t("opreq-facility-unknown"),
-          letter: r.letter ? t("opreq-letter", { code: r.letter.code }) : t("opreq-no-letter"),
+          facility: r.facility ?? ctx.t("opreq-facility-unknown"),
+          letter: r.letter ? ctx.t("opreq-letter", { code: r.letter.code }) : ctx.t("opreq-no-letter"),
         }),
       );
       keyboard
-        .text(t("opreq-button-found", { id: r.id }), REQUEST_CB.found(r.id))
-        .text(t("opreq-button-not-found", { id: r.id }), REQUEST_CB.notFound(r.id))
-        .text(t("opreq-button-decline", { id: r.id }), REQUEST_CB.decline(r.id))
+        .text(ctx.t("opreq-button-found", { id: r.id }), REQUEST_CB.found(r.id))
+        .text(ctx.t("opreq-button-not-found", { id: r.id }), REQUEST_CB.notFound(r.id))
+        .text(ctx.t("opreq-button-decline", { id: r.id }), REQUEST_CB.decline(r.id))
         .row();
     }
-    if (total > requests.length) lines.push(t("opreq-more", { count: total - requests.length }));
+    if (total > requests.length) lines.push(ctx.t("opreq-more", { count: total - requests.length }));
     await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
   };
 
@@ -125,11 +124,11 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
   const openRequest = async (ctx: BotContext, requestId: number) => {
     const request = await findSpecificRequest(prisma, requestId);
     if (!request) {
-      await answerPress(ctx, t("opreq-missing"), true);
+      await answerPress(ctx, ctx.t("opreq-missing"), true);
       return null;
     }
     if (request.status !== "open") {
-      await answerPress(ctx, t("opreq-already", { status: request.status }), true);
+      await answerPress(ctx, ctx.t("opreq-already", { status: request.status }), true);
       return null;
     }
     return request;
@@ -140,7 +139,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     const request = await openRequest(ctx, requestId);
     if (!request) return;
     await answerPress(ctx);
-    await ctx.reply(t("opreq-ask-external-id", { id: request.id }), { reply_markup: { force_reply: true, selective: true } });
+    await ctx.reply(ctx.t("opreq-ask-external-id", { id: request.id }), { reply_markup: { force_reply: true, selective: true } });
   });
 
   onCallback(composer, REQUEST_BUTTONS.notFound, async (ctx, [requestId]) => {
@@ -149,7 +148,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     if (!(await openRequest(ctx, requestId))) return;
     const result = await resolveSpecificRequest(prisma, { requestId, outcome: "not_found" });
     if (!result.ok) {
-      await answerPress(ctx, result.reason === "missing" ? t("opreq-missing") : t("opreq-already", { status: result.status }), true);
+      await answerPress(ctx, result.reason === "missing" ? ctx.t("opreq-missing") : ctx.t("opreq-already", { status: result.status }), true);
       return;
     }
     ctx.logger.info({ specific_request_id: requestId, operator_id: op.id }, "specific request: not found");
@@ -161,7 +160,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
       buttons: [{ key: "requests-button", data: SEARCH_CB.requests }],
       dedupeKey: `specific-${requestId}-not-found`,
     });
-    await ctx.reply(t("opreq-marked-not-found", { id: requestId }));
+    await ctx.reply(ctx.t("opreq-marked-not-found", { id: requestId }));
   });
 
   // "Decline": the reason is the operator's reply to a prompt, so several operators can work the
@@ -174,7 +173,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     // The operator is asked to write in the writer's language: the reason goes to them as it is.
     const writer = await findWriterById(prisma, request.writerId);
     const language = writer?.language ?? "en";
-    await ctx.reply(t("opreq-ask-decline-reason", { id: request.id, max: DECLINE_REASON_MAX_CHARS, language }), {
+    await ctx.reply(ctx.t("opreq-ask-decline-reason", { id: request.id, max: DECLINE_REASON_MAX_CHARS, language }), {
       reply_markup: { force_reply: true, selective: true },
     });
   });
@@ -191,12 +190,12 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     const reason = ctx.msg.text.trim();
     if (reason === "") return;
     if ([...reason].length > DECLINE_REASON_MAX_CHARS) {
-      await ctx.reply(t("opreq-decline-too-long", { max: DECLINE_REASON_MAX_CHARS }), reply);
+      await ctx.reply(ctx.t("opreq-decline-too-long", { max: DECLINE_REASON_MAX_CHARS }), reply);
       return;
     }
     const result = await resolveSpecificRequest(prisma, { requestId, outcome: "declined", reason });
     if (!result.ok) {
-      await ctx.reply(result.reason === "missing" ? t("opreq-missing") : t("opreq-already", { status: result.status }), reply);
+      await ctx.reply(result.reason === "missing" ? ctx.t("opreq-missing") : ctx.t("opreq-already", { status: result.status }), reply);
       return;
     }
     ctx.logger.info({ specific_request_id: requestId, operator_id: op.id }, "specific request declined");
@@ -209,7 +208,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
       buttons: [{ key: "requests-button", data: SEARCH_CB.requests }],
       dedupeKey: `specific-${requestId}-declined`,
     });
-    await ctx.reply(t("opreq-declined", { id: requestId }), reply);
+    await ctx.reply(ctx.t("opreq-declined", { id: requestId }), reply);
   });
 
   // An operator's reply to the "R-12: reply with the external id" prompt links the request.
@@ -225,12 +224,12 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
     const externalId = ctx.msg.text.trim();
     const prisoner = EXTERNAL_ID.test(externalId) ? await findPrisonerByExternalId(prisma, externalId) : null;
     if (!prisoner) {
-      await ctx.reply(t("opreq-unknown-person", { externalId: externalId.slice(0, 64) }), reply);
+      await ctx.reply(ctx.t("opreq-unknown-person", { externalId: externalId.slice(0, 64) }), reply);
       return;
     }
     const result = await resolveSpecificRequest(prisma, { requestId, outcome: "matched", prisonerId: prisoner.id });
     if (!result.ok) {
-      await ctx.reply(result.reason === "missing" ? t("opreq-missing") : t("opreq-already", { status: result.status }), reply);
+      await ctx.reply(result.reason === "missing" ? ctx.t("opreq-missing") : ctx.t("opreq-already", { status: result.status }), reply);
       return;
     }
     ctx.logger.info({ specific_request_id: requestId, prisoner_id: prisoner.id, operator_id: op.id }, "specific request matched");
@@ -244,7 +243,7 @@ export function requestsFeature(deps: FeatureDeps): Composer<BotContext> {
       ],
       dedupeKey: `specific-${requestId}-matched`,
     });
-    await ctx.reply(t("opreq-matched", { id: requestId, name: cyrillicFullName(prisoner), externalId: prisoner.externalId }), reply);
+    await ctx.reply(ctx.t("opreq-matched", { id: requestId, name: cyrillicFullName(prisoner), externalId: prisoner.externalId }), reply);
   });
 
   return composer;

@@ -8,7 +8,6 @@ import { clearChatCommands, setOperatorsChatCommands } from "../../telegram/comm
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { operatorsChatProblem } from "../../setup/check-operators-chat.js";
-import { OPERATORS_LOCALE } from "../../messages/i18n.js";
 import { actingOperator, isOperatorsChat } from "./operators.js";
 
 export const SETUP_CB = { bind: "setup:bind" } as const;
@@ -93,11 +92,11 @@ export function setupFeature(deps: FeatureDeps): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(await boundText(ctx, chatId, "setup-bound"));
     // The menus follow the binding; a failure here costs only the menu.
-    await setOperatorsChatCommands(ctx.api, i18n, chatId).catch((err: unknown) => ctx.logger.warn({ err }, "could not set the operators' menu"));
+    await setOperatorsChatCommands(ctx.api, i18n, chatId, deps.config.operatorsLanguage).catch((err: unknown) => ctx.logger.warn({ err }, "could not set the operators' menu"));
     if (previous !== undefined) {
       await clearChatCommands(ctx.api, previous).catch(() => undefined);
       await ctx.api
-        .sendMessage(previous, i18n.t(OPERATORS_LOCALE, "setup-moved-away"))
+        .sendMessage(previous, i18n.t(deps.config.operatorsLanguage, "setup-moved-away"))
         .catch((err: unknown) => ctx.logger.info({ err, chat_id: previous }, "could not tell the former operators' chat"));
     }
     await deps.prisonerList.tellOperatorsIfEmpty(ctx.api);
@@ -109,7 +108,7 @@ export function setupFeature(deps: FeatureDeps): Composer<BotContext> {
   });
   groups.on("message:migrate_from_chat_id", async (ctx) => {
     if (await operatorsChat.migrate(ctx.message.migrate_from_chat_id, ctx.chat.id)) {
-      await setOperatorsChatCommands(ctx.api, i18n, ctx.chat.id).catch(() => undefined);
+      await setOperatorsChatCommands(ctx.api, i18n, ctx.chat.id, deps.config.operatorsLanguage).catch(() => undefined);
       await ctx.reply(ctx.t("setup-migrated", { chatId: String(ctx.chat.id) }));
     }
   });

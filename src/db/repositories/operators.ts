@@ -1,13 +1,15 @@
 import type { Db } from "../client.js";
-import type { Operator, OperatorRole } from "../../generated/prisma/client.js";
+import type { Language, Operator, OperatorRole } from "../../generated/prisma/client.js";
 
-export type { Operator, OperatorRole };
+export type { Language, Operator, OperatorRole };
 
 /** The operator behind an action, as the database says at this moment. */
 export interface ActingOperator {
   id: number;
   telegramId: bigint;
   role: OperatorRole;
+  /** Chosen with /lang; null: the installation's operators' language. */
+  language: Language | null;
 }
 
 /**
@@ -23,11 +25,31 @@ export async function authorizeOperator(db: Db, telegramId: number | bigint, adm
       create: { telegramId: id, role: "admin" },
       update: { role: "admin", active: true },
     });
-    return { id: row.id, telegramId: row.telegramId, role: row.role };
+    return { id: row.id, telegramId: row.telegramId, role: row.role, language: row.language };
   }
   const row = await db.operator.findUnique({ where: { telegramId: id } });
   if (!row?.active) return null;
-  return { id: row.id, telegramId: row.telegramId, role: row.role };
+  return { id: row.id, telegramId: row.telegramId, role: row.role, language: row.language };
+}
+
+/**
+ * Read-only: whether this Telegram user is an operator now, and the language they chose. Nothing is
+ * written (authorizeOperator creates ADMIN_IDS rows; this runs on every update in the operators' chat).
+ */
+export async function operatorLanguage(
+  db: Db,
+  telegramId: number | bigint,
+  adminIds: readonly number[],
+): Promise<{ language: Language | null } | null> {
+  const id = BigInt(telegramId);
+  const row = await db.operator.findUnique({ where: { telegramId: id }, select: { active: true, language: true } });
+  if (adminIds.some((admin) => BigInt(admin) === id)) return { language: row?.language ?? null };
+  return row?.active ? { language: row.language } : null;
+}
+
+/** Stores the language an operator chose with /lang (only the code). */
+export async function setOperatorLanguage(db: Db, operatorId: number, language: Language): Promise<void> {
+  await db.operator.update({ where: { id: operatorId }, data: { language } });
 }
 
 /** Adds or re-activates an operator; an existing row gets the requested role. */
