@@ -31,6 +31,11 @@ export function senderName(reply: ReplyForDelivery, locale: Locale): string {
  * while an album is still arriving in the operators' chat, then closes the reply, so the writer gets
  * one sequence "Page k of N" and the operators one answer naming N.
  */
+/** Whether an earlier run of this job finished the named step (see resumableSteps). */
+function stepDone(job: { progress: unknown }, name: string): boolean {
+  return Array.isArray(job.progress) && job.progress.includes(name);
+}
+
 /** Writers who read no Russian get the operators' translation of a reply. */
 export function needsTranslationFor(locale: Locale): boolean {
   return locale !== "ru";
@@ -48,6 +53,11 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
     } catch (err) {
       logger.warn({ err }, "could not tell the operators about a reply delivery problem");
     }
+  };
+  /** Like tellOperators, but a refusal (a 429, an outage) throws, so the job retries the notice. */
+  const noticeToOperators = async (key: string, vars: Record<string, string | number>): Promise<void> => {
+    const operatorsChatId = await operatorsChat.id();
+    if (operatorsChatId !== undefined) await api.sendMessage(operatorsChatId, groupT(key, vars));
   };
   const confirmToOperators = async (reply: ReplyForDelivery, chatId: number, translateInto: Locale | undefined): Promise<void> => {
     const t = groupT;
@@ -123,6 +133,14 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
       // A kept reply ("blocked") goes again only with a job queued when its writer came back.
       const resumed = data.resume !== undefined;
       if (reply.deliveryState === "delivered" || (reply.deliveryState === "blocked" && !resumed)) {
+        // An earlier run of this job settled the reply, but Telegram refused its notice to the operators: it goes now.
+        const vars = { code: reply.letter.code, replyId: reply.id, writerId: reply.letter.writer.id };
+        if (reply.deliveryState === "blocked" && stepDone(job, "kept")) {
+          await resumableSteps(job)("kept-told", () => noticeToOperators("reply-op-blocked", vars));
+        }
+        if (reply.deliveryState === "delivered" && resumed && stepDone(job, "delivered")) {
+          await resumableSteps(job)("late-told", () => noticeToOperators("reply-op-delivered-late", vars));
+        }
         log.info({ reply_id: reply.id, state: reply.deliveryState }, "reply delivery already settled");
         return;
       }
@@ -187,10 +205,14 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
           throw err;
         }
         if (isUndeliverable(err)) {
-          await setReplyDeliveryState(prisma, reply.id, "blocked");
-          await updateWriterProfile(prisma, writer.id, { botBlockedAt: new Date() });
+          const kept = reply;
+          await resumableSteps(job)("kept", async () => {
+            await setReplyDeliveryState(prisma, kept.id, "blocked");
+            await updateWriterProfile(prisma, writer.id, { botBlockedAt: new Date() });
+          });
           log.warn({ reply_id: reply.id, writer_id: writer.id }, "writer blocked the bot; reply kept");
-          await tellOperators("reply-op-blocked", { code: reply.letter.code, replyId: reply.id, writerId: writer.id });
+          // Never lost: when Telegram refuses the notice, the job is retried and sends only the notice.
+          await resumableSteps(job)("kept-told", () => noticeToOperators("reply-op-blocked", { code: kept.letter.code, replyId: kept.id, writerId: writer.id }));
           return;
         }
         const attempts = job.opts.attempts ?? 1;
@@ -209,13 +231,16 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
           }),
         );
       }
-      await setReplyDeliveryState(prisma, reply.id, "delivered");
+      const delivered = reply;
+      await resumableSteps(job)("delivered", () => setReplyDeliveryState(prisma, delivered.id, "delivered"));
       log.info({ reply_id: reply.id, pages: total, resumed }, "reply delivered");
       // Read after "delivered" is stored: a translation saved before it is sent from here, one saved
       // after it sees "delivered" and queues the same job (one job id, one sender).
       const translation = await translationState(prisma, reply.id);
       if (translation?.translationText && !translation.translationDeliveredAt) await queues.replyDelivery({ replyId: reply.id, part: "translation" });
-      if (resumed) await tellOperators("reply-op-delivered-late", { code: reply.letter.code, replyId: reply.id, writerId: writer.id });
+      if (resumed) {
+        await resumableSteps(job)("late-told", () => noticeToOperators("reply-op-delivered-late", { code: delivered.letter.code, replyId: delivered.id, writerId: writer.id }));
+      }
     },
   };
 }

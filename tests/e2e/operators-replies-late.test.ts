@@ -88,6 +88,8 @@ describe("replies for writers who blocked the bot", { timeout: 90_000 }, () => {
     await group.sendPhoto(admin, await scan(200), { mediaGroupId: `kept-${letter.id}` });
     await first;
     t.fake.failNext("sendPhoto", { errorCode: 403, description: "Forbidden: bot was blocked by the user", chatId: writer.id });
+    // The operators' notice is refused once (429): it is sent again, and only once.
+    t.fake.failNext("sendMessage", { errorCode: 429, retryAfter: 1, chatId: group.id });
     await kept;
     expect(await blockedAt(writerId)).not.toBeNull();
     const [held] = await replies(letter.id);
@@ -96,9 +98,15 @@ describe("replies for writers who blocked the bot", { timeout: 90_000 }, () => {
 
     const late = group.waitForMessage(/всё-таки доставлен/, WAIT);
     const second = writer.waitForMessage((m) => m.kind === "photo", { ...WAIT, afterMessageId: writer.lastMessage()?.messageId ?? 0 });
+    t.fake.failNext("sendMessage", { errorCode: 429, retryAfter: 1, chatId: group.id });
     await writer.sendText("/start");
     expect((await second).caption).toBe("Страница 2 из 2.");
     await late;
+    const refused = t.fake.calls("sendMessage").filter((c) => c.chatId === group.id && !c.ok && typeof c.params.text === "string" && c.params.text.includes(letter.code));
+    expect(refused.map((c) => c.errorCode)).toEqual([429, 429]);
+    const about = (pattern: RegExp) => group.messages().filter((m) => pattern.test(m.text ?? "") && (m.text ?? "").includes(letter.code));
+    expect(about(/не доставлен: автор #\d+ заблокировал бота/)).toHaveLength(1);
+    expect(about(/всё-таки доставлен/)).toHaveLength(1);
     const [reply] = await replies(letter.id);
     expect(reply?.deliveryState).toBe("delivered");
     // Page 1 was not sent again.

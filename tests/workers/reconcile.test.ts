@@ -8,6 +8,7 @@ import { startFakeTelegram, type FakeGroup, type FakeTelegram } from "../../src/
 import { createI18n, DEFAULT_OPERATORS_LOCALE } from "../../src/messages/i18n.js";
 import { reconcileSummary } from "../../src/messages/views/reconcile.js";
 import { PRINT_QUEUE, printJobId, replyDeliveryJobId } from "../../src/queues/index.js";
+import { MAINTENANCE_TASKS } from "../../src/queues/maintenance.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { reconcile, runReconcile } from "../../src/workers/reconcile.js";
 import type { WorkerDeps } from "../../src/workers/deps.js";
@@ -198,6 +199,6 @@ describe("reconciler", () => {
     // What a restarted Redis looks like to the app: the connection drops and comes back.
     t.app.redis.disconnect(true);
     await expect.poll(() => maintenance.getJobScheduler("reconcile"), { timeout: 10_000 }).toMatchObject({ every: 5 * 60_000 });
-    expect(await maintenance.getJobSchedulersCount()).toBe(4);
+    expect(await maintenance.getJobSchedulersCount()).toBe(MAINTENANCE_TASKS.length);
   }, 30_000);
 });
