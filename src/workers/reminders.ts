@@ -5,6 +5,7 @@
 import { MIN_GAP_HOURS, birthdayDue, daysBetween, isSendingHour, pickReminder, type ReminderCandidate } from "../domain/reminders.js";
 import {
   claimReminder,
+  forgetRemindersSentBefore,
   idleAssignments,
   listSubscribedWriters,
   penPalBirthdays,
@@ -80,6 +81,13 @@ function contentOf(c: Candidate, now: Date, utcOffsetMinutes: number): ReminderC
   }
 }
 
+/**
+ * How long a sent reminder is remembered. Longer than any reminder stays due (a birthday's occasion
+ * names its year; a waiting reply or an unused assignment stops being due after 30 and 60 days), so forgetting
+ * it never makes it due again.
+ */
+export const SENT_REMINDER_KEEP_DAYS = 400;
+
 /** One run: every writer with reminders on, a page at a time, within the run's bounds. */
 export async function sendDueReminders({ prisma, api, i18n }: Pick<WorkerDeps, "prisma" | "api" | "i18n">, log: Logger, opts: ReminderRunOptions = {}): Promise<ReminderRunResult> {
   const now = opts.now ?? new Date();
@@ -87,6 +95,7 @@ export async function sendDueReminders({ prisma, api, i18n }: Pick<WorkerDeps, "
   const maxPerRun = opts.maxPerRun ?? REMINDERS_PER_RUN;
   const deadline = Date.now() + (opts.budgetMs ?? REMINDERS_BUDGET_MS);
   const result: ReminderRunResult = { sent: 0, undeliverable: 0, failed: 0 };
+  await forgetRemindersSentBefore(prisma, new Date(now.getTime() - SENT_REMINDER_KEEP_DAYS * 24 * 3600_000));
   let afterId = 0;
   for (;;) {
     const page = await listSubscribedWriters(prisma, afterId, pageSize);

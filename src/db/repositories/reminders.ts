@@ -199,3 +199,12 @@ export async function releaseReminder(db: Db, claim: ReminderClaim): Promise<voi
 export async function findUnusedAssignment(db: Db, writerId: number, assignmentId: number): Promise<{ prisonerId: number } | null> {
   return db.assignment.findFirst({ where: { id: assignmentId, writerId, status: { in: ["active", "lapsed"] } }, select: { prisonerId: true } });
 }
+
+/**
+ * Forgets the reminders sent before `before`, so the record of who was reminded of whom is kept no
+ * longer than it is needed to send each reminder once; returns how many rows went.
+ */
+export async function forgetRemindersSentBefore(db: Db, before: Date): Promise<number> {
+  const { count } = await db.reminderSent.deleteMany({ where: { sentAt: { lt: before } } });
+  return count;
+}

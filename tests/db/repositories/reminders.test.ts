@@ -3,6 +3,7 @@ import {
   claimReminder,
   disableReminders,
   enableReminders,
+  forgetRemindersSentBefore,
   getReminderSettings,
   idleAssignments,
   listSubscribedWriters,
@@ -133,6 +134,17 @@ describe("claiming a reminder", () => {
   it("nothing when reminders were turned off meanwhile", async () => {
     const id = await writer();
     expect(await claimReminder(prisma, { writerId: id, kind: "reply", prisonerId: 1, occasion: "9" }, gap)).toBe("reminders-off");
+  });
+
+  it("sent reminders are forgotten after their keeping time; newer ones stay", async () => {
+    const id = await writer();
+    await enableReminders(prisma, id, 0);
+    const old = { writerId: id, kind: "birthday" as const, prisonerId: 7, occasion: "2025-10-20" };
+    const recent = { writerId: id, kind: "reply" as const, prisonerId: 7, occasion: "31" };
+    expect(await claimReminder(prisma, old, { now: ago(500), minGapMs: 0 })).toBe("claimed");
+    expect(await claimReminder(prisma, recent, { now: ago(3), minGapMs: 0 })).toBe("claimed");
+    expect(await forgetRemindersSentBefore(prisma, ago(400))).toBeGreaterThanOrEqual(1);
+    expect(await sentReminderKeys(prisma, [id])).toEqual(new Map([[id, new Set(["reply:7:31"])]]));
   });
 
   it("deleting the writer's data deletes their reminder settings and records", async () => {
