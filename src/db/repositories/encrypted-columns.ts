@@ -27,7 +27,13 @@ type ModelName = Prisma.ModelName;
  * tests/db/encrypted-columns.test.ts checks it against the schema).
  */
 export const RELATIONS: Partial<Record<ModelName, Record<string, ModelName>>> = {
-  Writer: { letters: "Letter", specificRequests: "SpecificRequest", assignments: "Assignment" },
+  Writer: {
+    letters: "Letter",
+    specificRequests: "SpecificRequest",
+    assignments: "Assignment",
+    reminderSettings: "ReminderSettings",
+    remindersSent: "ReminderSent",
+  },
   Prisoner: { letters: "Letter", specificRequests: "SpecificRequest", assignments: "Assignment" },
   Assignment: { writer: "Writer", prisoner: "Prisoner", letter: "Letter" },
   Letter: { writer: "Writer", prisoner: "Prisoner", specificRequest: "SpecificRequest", batch: "PrintBatch", pages: "LetterPage", statusEvents: "LetterStatusEvent", replies: "Reply", assignment: "Assignment" },
@@ -38,6 +44,8 @@ export const RELATIONS: Partial<Record<ModelName, Record<string, ModelName>>> = 
   Operator: { statusEvents: "LetterStatusEvent", replies: "Reply" },
   PrintBatch: { letters: "Letter" },
   SpecificRequest: { writer: "Writer", prisoner: "Prisoner", letter: "Letter" },
+  ReminderSettings: { writer: "Writer" },
+  ReminderSent: { writer: "Writer" },
 };
 
 type Row = Record<string, unknown>;
