@@ -7,6 +7,7 @@ import { getOrCreateWriter } from "../../src/db/repositories/writers.js";
 import { createFileStorage } from "../../src/storage/index.js";
 import { letterPageKey } from "../../src/storage/keys.js";
 import type { LetterStatus } from "../../src/generated/prisma/client.js";
+import type { Logger } from "../../src/logger.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { createIsolatedDatabase, uniqueTelegramId } from "../helpers/db.js";
 import { createPrisoner } from "../helpers/letter-fixtures.js";
@@ -17,11 +18,11 @@ export interface OperatorsWorld {
   admin: FakeUser;
 }
 
-export async function startOperatorsWorld(env: Record<string, string> = {}): Promise<OperatorsWorld> {
+export async function startOperatorsWorld(env: Record<string, string> = {}, opts: { logger?: Logger } = {}): Promise<OperatorsWorld> {
   const fake = await startFakeTelegram();
   const group = fake.group({ title: "Operators" });
   const admin = fake.user({ id: uniqueTelegramId(), firstName: "Admin", languageCode: "ru" });
-  const t = await startTestApp({ fake, env: { OPERATORS_CHAT_ID: String(group.id), ADMIN_IDS: String(admin.id), ...env } });
+  const t = await startTestApp({ fake, ...opts, env: { OPERATORS_CHAT_ID: String(group.id), ADMIN_IDS: String(admin.id), ...env } });
   const stop = t.stop.bind(t);
   t.stop = async () => {
     await stop();

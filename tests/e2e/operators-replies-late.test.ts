@@ -1,13 +1,23 @@
 // Replies: kept for a writer who blocked the bot and delivered when they come back; albums that
 // survive a restart; too-large uploads; a PDF reply rasterised and delivered as page photos.
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { capturedLogger } from "../helpers/logs.js";
 import { canaryPdf } from "../helpers/canary-pdf.js";
 import { createLetter, startedWriter, startOperatorsWorld, type OperatorsWorld } from "./operators-helpers.js";
 
 let w: OperatorsWorld;
+const { logger, lines } = capturedLogger();
 beforeAll(async () => {
-  w = await startOperatorsWorld();
+  w = await startOperatorsWorld({}, { logger });
+});
+// What the app did, kept when a test fails (test-artifacts/logs/): these tests wait on workers.
+afterEach(({ task }) => {
+  if (task.result?.state !== "fail") return;
+  mkdirSync(resolve("test-artifacts/logs"), { recursive: true });
+  writeFileSync(resolve("test-artifacts/logs/operators-replies-late.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
 });
 afterAll(async () => {
   await w.t.stop();
