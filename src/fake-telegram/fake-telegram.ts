@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import type { Server } from "node:http";
 import type { UserFromGetMe } from "grammy/types";
 import type { BalancerOptions } from "./balancer.js";
@@ -42,7 +43,9 @@ export interface FakeFile {
 export class FakeTelegram {
   private readonly waits = new Waits();
   private nextUserId = 700_000_001;
-  private nextGroupId = 1;
+  // Chats are unique across Telegram, and tests keep ids from many fakes in one database: each fake
+  // numbers its groups from a random start, as two real operators' groups never share an id.
+  private nextGroupId = randomInt(1, 100_000_000);
   private closed = false;
 
   private constructor(
