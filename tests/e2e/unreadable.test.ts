@@ -6,7 +6,7 @@ import { MY_CB } from "../../src/messages/views/my-letters.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { createLetterFixture } from "../helpers/letter-fixtures.js";
 import { WAIT } from "./letter-helpers.js";
-import { createLetter, postCard, startedWriter, startOperatorsWorld, type OperatorsWorld } from "./operators-helpers.js";
+import { createLetter, postCard, startedWriter, startIsolatedOperatorsWorld, type OperatorsWorld } from "./operators-helpers.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -50,7 +50,8 @@ describe("a corrupted encrypted letter", () => {
 describe("a letter that becomes unreadable after its card was posted", () => {
   let w: OperatorsWorld;
   beforeAll(async () => {
-    w = await startOperatorsWorld();
+    // A database of its own: the test damages a stored value with SQL.
+    w = await startIsolatedOperatorsWorld();
   });
   afterAll(async () => {
     await w.t.stop();
@@ -65,8 +66,10 @@ describe("a letter that becomes unreadable after its card was posted", () => {
     await prisma.$executeRaw`UPDATE letters SET signature_name = left(signature_name, length(signature_name) - 4) || 'AAAA' WHERE id = ${letter.id}`;
 
     const told = group.waitForMessage((m) => (m.text ?? "").startsWith("Простите, часть сохранённых данных не удалось прочитать"), { timeoutMs: 10_000, afterMessageId: card.messageId });
-    await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
-    await told;
+    const pressed = await group.pressButton(admin, "✅ Одобрить", { messageId: card.messageId });
+    await told.catch((err: unknown) => {
+      throw new Error(`${String(err)}\nThe press was answered: ${JSON.stringify(pressed)}`);
+    });
     const after = await prisma.$queryRaw<{ status: string; events: bigint }[]>`
       SELECT status::text, (SELECT count(*) FROM letter_status_events e WHERE e.letter_id = l.id AND e.status = 'approved') AS events
       FROM letters l WHERE id = ${letter.id}`;
