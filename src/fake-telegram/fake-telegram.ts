@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Server } from "node:http";
 import type { UserFromGetMe } from "grammy/types";
 import type { BalancerOptions } from "./balancer.js";
+import { FloodLimiter, type RateLimits } from "./limits.js";
 import { Params } from "./params.js";
 import { dispatch, listen } from "./server.js";
 import { FakeGroup, FakeUser, Waits, type FakeUserOptions } from "./simulated.js";
@@ -15,6 +16,11 @@ export interface FakeTelegramOptions {
   botFirstName?: string;
   /** A fixed port (e.g. for the playground); a random free port by default. */
   port?: number;
+  /**
+   * Enforce Telegram's flood limits from the start (off by default): `true` for Telegram's own
+   * (30 messages/s overall, 1/s per chat, 20/min per group), or other figures. See enforceRateLimits.
+   */
+  rateLimits?: boolean | RateLimits;
 }
 
 export interface FakeGroupOptions {
@@ -79,7 +85,25 @@ export class FakeTelegram {
       await dispatch(world, method, new Params(params), () => undefined);
     });
     const { server, port } = await listen(world, opts.port ?? 0);
-    return new FakeTelegram(world, server, `http://127.0.0.1:${port}`);
+    const fake = new FakeTelegram(world, server, `http://127.0.0.1:${port}`);
+    if (opts.rateLimits) fake.enforceRateLimits(opts.rateLimits === true ? {} : opts.rateLimits);
+    return fake;
+  }
+
+  /**
+   * From now on, calls that put messages into chats are held to Telegram's flood limits over sliding
+   * windows on the fake's clock: at most `perSecond` messages a second overall (30), `perChatPerSecond`
+   * calls a second into one chat (1) and `perGroupPerMinute` a minute into one group (20). A call over
+   * a limit is refused with 429 "Too Many Requests: retry after X" and parameters.retry_after = X, the
+   * whole seconds until it would fit (at least 1); refused calls do not count. `false` switches it off.
+   */
+  enforceRateLimits(limits: RateLimits | false = {}): void {
+    this.world.limiter = limits === false ? undefined : new FloodLimiter(limits);
+  }
+
+  /** How many calls the flood limits refused with 429 since they were switched on. */
+  get rateLimited(): number {
+    return this.world.limiter?.refused ?? 0;
   }
 
   get token(): string {

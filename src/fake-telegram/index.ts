@@ -21,4 +21,5 @@ export {
 export type { FakeMessage, MemberStatus, MessageKind, ReplyMarkup } from "./state.js";
 export type { ApiCall, CallbackAnswer, FailureSpec, FakeEvent, InlineQueryAnswer, StormSpec } from "./world.js";
 export { TelegramApiError } from "./errors.js";
+export type { RateLimits } from "./limits.js";
 export { parseHtml, parseMarkdownV2 } from "./formatting.js";

@@ -140,7 +140,7 @@ export async function dispatch(
   const call = { method, params: params.toLog(), at: Date.now(), ok: true, ...(chatId !== undefined ? { chatId } : {}) };
   world.callLog.push(call);
   try {
-    const injected = world.takeFailure(method, chatId);
+    const injected = world.takeFailure(method, chatId) ?? world.limiter?.take(method, chatId, call.params, call.at);
     if (injected !== undefined) throw injected;
     return await callMethod(world, method, params, { onAbort });
   } catch (err) {

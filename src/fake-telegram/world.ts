@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import type { Chat, InlineQueryResult, InlineQueryResultsButton, User, UserFromGetMe } from "grammy/types";
 import { TelegramApiError } from "./errors.js";
 import { FileStore } from "./files.js";
+import type { FloodLimiter } from "./limits.js";
 import { ChatState, snapshot, type FakeMessage, type StoredMessage } from "./state.js";
 import { UpdateQueue, type UpdatePayload, type UpdateType, type WebhookReplyHandler } from "./updates.js";
 
@@ -85,6 +86,8 @@ export class TelegramWorld {
   /** Bot settings set through setMyCommands, setMyDescription, ...: key -> value. */
   readonly settings = new Map<string, unknown>();
   readonly callLog: ApiCall[] = [];
+  /** Telegram's flood limits, when switched on (FakeTelegram.enforceRateLimits). */
+  limiter: FloodLimiter | undefined;
   private readonly failures: (FailureSpec & { method: string; remaining: number })[] = [];
   private readonly storms: (StormSpec & { until: number; seen: number })[] = [];
   private readonly listeners = new Set<(event: FakeEvent) => void>();
