@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import sharp, { type Metadata } from "sharp";
-import { backgroundScale, closePaper, flattenPage, type GreyImage } from "./page-tone.js";
+import { backgroundScale, closePaper, flattenPage, medianFilter3, type GreyImage } from "./page-tone.js";
 
 /** Telegram's Bot API refuses getFile downloads above 20 MB; nothing larger can reach us. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -87,8 +87,11 @@ function isPixelLimitError(err: unknown): boolean {
   return err instanceof Error && /pixel limit/i.test(err.message);
 }
 
-/** The paper's brightness under every pixel of `page`: estimated small (see page-tone.ts), smoothed, scaled up. */
-async function paperBackground(page: GreyImage): Promise<Uint8Array> {
+/**
+ * The paper's brightness on a small copy of `page` (see page-tone.ts), smoothed; flattenPage
+ * scales it up as it goes, so no full-size background image is ever made.
+ */
+async function paperBackground(page: GreyImage): Promise<GreyImage> {
   const raw = (width: number, height: number) => ({ raw: { width, height, channels: 1 as const } });
   const small = backgroundScale(page.width, page.height);
   const shrunk = await sharp(page.data, raw(page.width, page.height)).resize(small.width, small.height, { fit: "fill" }).toColourspace("b-w").raw().toBuffer();
@@ -99,7 +102,7 @@ async function paperBackground(page: GreyImage): Promise<Uint8Array> {
     .toColourspace("b-w")
     .raw()
     .toBuffer();
-  return sharp(smooth, raw(small.width, small.height)).resize(page.width, page.height, { fit: "fill", kernel: "linear" }).toColourspace("b-w").raw().toBuffer();
+  return { data: smooth, ...small };
 }
 
 /**
@@ -138,13 +141,15 @@ export async function processLetterPage(input: Buffer, opts: ProcessLetterPageOp
       .flatten({ background: "#ffffff" }) // transparent scans must not print black
       .resize({ width: PAGE_MAX_WIDTH, height: PAGE_MAX_HEIGHT, fit: "inside", withoutEnlargement: true })
       .toColourspace("b-w")
-      // Sensor noise would otherwise be stretched along with faint ink into grey speckle.
-      .median(3)
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 1) throw new Error(`expected one grey channel, got ${info.channels}`);
     const page: GreyImage = { data: grey, width: info.width, height: info.height };
-    const { data: clean } = flattenPage(page, await paperBackground(page));
+    // Sensor noise would otherwise be stretched along with faint ink into grey speckle. In
+    // JavaScript on one grey channel: libvips' median ran after the resize on all three colour
+    // channels, the slowest step of the page (see bench/media.ts).
+    const denoised: GreyImage = { data: medianFilter3(page), width: page.width, height: page.height };
+    const { data: clean } = flattenPage(denoised, await paperBackground(denoised));
     const data = await sharp(clean, { raw: { width: info.width, height: info.height, channels: 1 } })
       .toColourspace("b-w")
       .jpeg({ quality: JPEG_QUALITY, mozjpeg: false })
