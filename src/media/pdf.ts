@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { create as parseFont, type Font } from "fontkit";
 import PDFDocument from "pdfkit";
 import sharp from "sharp";
 import { fontCoverage } from "./font-coverage.js";
@@ -85,12 +86,30 @@ const FOOTER_SIZE = 8;
 const LINE_GAP = 3;
 const PARAGRAPH_GAP = 3;
 
+/**
+ * Parsed once per process and shared by every document: fontkit reads a font's tables (cmap,
+ * GSUB, GPOS) on first use and keeps them, and glyph layouts too, which a font parsed again for
+ * each document would redo. Each document still embeds its own subset of the glyphs it used.
+ */
 interface Fonts {
-  regular: Buffer;
-  bold: Buffer;
+  regular: Font;
+  bold: Font;
   /** Code points both faces can draw. */
   drawable: ReadonlySet<number>;
-  regularPath: string;
+}
+
+/**
+ * A font to share between documents. fontkit keeps every glyph object it makes, with the code
+ * points it was made for, and pdfkit writes those into the PDF's text layer (ToUnicode). A
+ * document's subset can make a glyph without code points: DejaVu draws Cyrillic "М" from the
+ * Latin "M" glyph, so embedding "М" makes "M" bare, and a later document typing "M" got a glyph
+ * that copies and searches as nothing. Making each drawable character's glyph first, from its
+ * code point, keeps every text layer right.
+ */
+function sharedFont(data: Buffer, drawable: ReadonlySet<number>): Font {
+  const font = parseFont(data);
+  for (const codePoint of drawable) font.glyphForCodePoint(codePoint);
+  return font;
 }
 
 let fontsPromise: Promise<Fonts> | undefined;
@@ -102,7 +121,7 @@ function loadFonts(): Promise<Fonts> {
     const [regular, bold] = await Promise.all([readFile(regularPath), readFile(join(dir, "DejaVuSans-Bold.ttf"))]);
     const boldCoverage = fontCoverage(bold);
     const drawable = new Set([...fontCoverage(regular)].filter((cp) => boldCoverage.has(cp)));
-    return { regular, bold, drawable, regularPath };
+    return { regular: sharedFont(regular, drawable), bold: sharedFont(bold, drawable), drawable };
   })();
   fontsPromise.catch(() => {
     fontsPromise = undefined;
@@ -119,8 +138,8 @@ function newDocument(fonts: Fonts, title: string): PDFKit.PDFDocument {
     margins: MARGINS,
     autoFirstPage: false,
     bufferPages: true, // footers need the final page count
-    // Loading DejaVu up front keeps pdfkit from loading (and embedding) Helvetica.
-    font: fonts.regularPath,
+    // pdfkit's default Helvetica is loaded but never used, so never embedded: every text call
+    // sets DejaVu first.
     lang: "ru-RU",
     info: { Title: title, Producer: "Lifeline", Creator: "Lifeline" },
   });

@@ -194,6 +194,14 @@ describe("renderLetterPdf", () => {
     expect(page?.text).toContain("Письмо L-7K3Q");
   });
 
+  it("keeps the text layer right when the shared font drew Cyrillic look-alikes of Latin letters before", async () => {
+    // DejaVu builds Cyrillic А, В, Е, К, М, ... from the Latin glyphs; the fonts are parsed once per process.
+    const cyrillic = "АВЕКМНОРСТХ аеорсух Мир";
+    const latin = "ABEKMHOPCTX aeopcyx My name is Anna";
+    expect(allText(await readPdf(await renderLetterPdf(letter({ body: { kind: "typed", text: cyrillic } }), labels)))).toContain(cyrillic);
+    expect(allText(await readPdf(await renderLetterPdf(letter({ body: { kind: "typed", text: latin } }), labels)))).toContain(latin);
+  });
+
   it("refuses a handwritten letter without pages", async () => {
     await expect(renderLetterPdf(letter({ body: { kind: "handwritten", pages: [] } }), labels)).rejects.toThrow(/no handwritten pages/);
   });
