@@ -79,6 +79,11 @@ async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> 
   }
 }
 
+// Small scans: the fake (in this process) makes Telegram's thumbnails of every photo, and at full size
+// that took the CPU the worker needs on a busy 2-core machine. What is measured is the pacing.
+const SCAN_WIDTH = 300;
+const SCAN_HEIGHT = 420;
+
 export interface QueuedReply {
   replyId: number;
   chatId: number;
@@ -96,8 +101,8 @@ export async function createReplies(world: DeliveryWorld, pageCounts: number[]):
   await upsertPrisoners(prisma, [parsePrisonerRecord(prisonerRecord(externalId))]);
   const prisonerId = (await prisma.prisoner.findUniqueOrThrow({ where: { externalId } })).id;
   const operator = await prisma.operator.create({ data: { telegramId: 5_000_000_001n } });
-  // A scan about the size Telegram keeps of a phone photo of a page, with some detail to compress.
-  const scan = await sharp({ create: { width: 900, height: 1280, channels: 3, noise: { type: "gaussian", mean: 200, sigma: 20 } } })
+  // A page with some detail to compress.
+  const scan = await sharp({ create: { width: SCAN_WIDTH, height: SCAN_HEIGHT, channels: 3, background: "#eeeeee", noise: { type: "gaussian", mean: 200, sigma: 20 } } })
     .jpeg({ quality: 70 })
     .toBuffer();
   const replies: QueuedReply[] = [];
@@ -113,7 +118,7 @@ export async function createReplies(world: DeliveryWorld, pageCounts: number[]):
     for (let p = 0; p < pages; p++) {
       const storagePath = `replies/${letter.id}/${randomBytes(6).toString("hex")}.jpg`;
       await storage.put(storagePath, scan);
-      stored.push({ storagePath, mimeType: "image/jpeg", width: 900, height: 1280, sha256: randomBytes(16).toString("hex"), sourceMessageId: 1000 * n + p });
+      stored.push({ storagePath, mimeType: "image/jpeg", width: SCAN_WIDTH, height: SCAN_HEIGHT, sha256: randomBytes(16).toString("hex"), sourceMessageId: 1000 * n + p });
     }
     const reply = await createReply(prisma, { letterId: letter.id, operatorId: operator.id, pages: stored });
     return { replyId: reply.replyId, chatId: user.id, pages };
@@ -153,7 +158,8 @@ export function tally(calls: ApiCall[], replies: QueuedReply[], since: number): 
       if (call.errorCode === 429) refused++;
       continue;
     }
-    const page = PAGE_CAPTION.exec(String(call.params.caption ?? ""))?.[1];
+    const caption = call.params.caption;
+    const page = typeof caption === "string" ? PAGE_CAPTION.exec(caption)?.[1] : undefined;
     if (page === undefined) continue;
     const key = `${call.chatId}:${page}`;
     copies.set(key, [...(copies.get(key) ?? []), call.at]);

@@ -106,6 +106,11 @@ export class FakeTelegram {
     return this.world.limiter?.refused ?? 0;
   }
 
+  /** The same 429s by the limit they were for: overall, one chat's second, one group's minute. */
+  get rateLimitedBy(): { all: number; chat: number; group: number } {
+    return { ...(this.world.limiter?.refusedBy ?? { all: 0, chat: 0, group: 0 }) };
+  }
+
   get token(): string {
     return this.world.token;
   }

@@ -92,6 +92,8 @@ export class FloodLimiter {
   private readonly groups = new Map<number, Window>();
   /** 429s answered so far. */
   refused = 0;
+  /** Which limit each 429 was for (a call over two limits counts under both). */
+  readonly refusedBy = { all: 0, chat: 0, group: 0 };
 
   constructor(limits: RateLimits = {}) {
     this.perSecond = limits.perSecond ?? 30;
@@ -103,13 +105,17 @@ export class FloodLimiter {
   take(method: string, chatId: number | undefined, params: Record<string, unknown>, now: number): TelegramApiError | undefined {
     if (!SENDING_METHOD.test(method)) return undefined;
     const messages = messagesOfCall(method, params);
-    let wait = this.all.waitFor(now, messages, this.perSecond);
     const chat = chatId !== undefined ? windowOf(this.chats, chatId, 1000) : undefined;
     const group = chatId !== undefined && chatId < 0 ? windowOf(this.groups, chatId, 60_000) : undefined;
-    if (chat) wait = Math.max(wait, chat.waitFor(now, 1, this.perChatPerSecond));
-    if (group) wait = Math.max(wait, group.waitFor(now, 1, this.perGroupPerMinute));
+    const waits = {
+      all: this.all.waitFor(now, messages, this.perSecond),
+      chat: chat?.waitFor(now, 1, this.perChatPerSecond) ?? 0,
+      group: group?.waitFor(now, 1, this.perGroupPerMinute) ?? 0,
+    };
+    const wait = Math.max(waits.all, waits.chat, waits.group);
     if (wait > 0) {
       this.refused++;
+      for (const limit of ["all", "chat", "group"] as const) if (waits[limit] > 0) this.refusedBy[limit]++;
       const retryAfter = Math.max(1, Math.ceil(wait / 1000));
       return new TelegramApiError(429, `Too Many Requests: retry after ${retryAfter}`, retryAfter);
     }

@@ -119,9 +119,11 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
   };
   return {
     // Pages go about one a second into the writer's chat, and within the bot's overall limit: the
-    // outgoing pace (telegram-pace.ts) every worker's Api goes through sees to both.
+    // outgoing pace (telegram-pace.ts) every worker's Api goes through sees to both. A reply of
+    // three pages holds its slot for over two seconds, waiting for its chat's turn: with 5 slots a
+    // backlog of replies went out at 14 pages/s; 30 keep the bot's whole pace busy (bench/delivery.ts).
     // A short lock: after a crash, another worker takes the delivery over within seconds (job-lock.ts).
-    options: { concurrency: 5, ...SHORT_LOCK },
+    options: { concurrency: 30, ...SHORT_LOCK },
     async process(data, { log, job, token }) {
       if (data.part === "translation") return deliverTranslation(data.replyId, log);
       let reply = await loadReplyForDelivery(prisma, data.replyId);

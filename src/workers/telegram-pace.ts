@@ -14,11 +14,14 @@ export interface Pace {
  * Telegram allows about 30 messages/s per bot, 20/min into one group and about 1/s into one private
  * chat. We stay a little under each, evenly spaced rather than in bursts, so that network delays
  * that bunch messages up on the way still leave every second (minute) within Telegram's count:
- * 25/s overall leaves room for ~150 ms of bunching; 2 at once then one per 3.4 s keeps a group
- * under 20 in any minute even with a second of bunching.
+ * 28.6/s overall leaves room for ~50 ms of bunching (bench/delivery.ts: at 40 ms a backlog of
+ * replies could not go faster than 25/s; at 35 ms a fake holding to 30 in any second refused none);
+ * 2 at once then one per 3.4 s keeps a group under 20 in any minute even with a second of bunching.
+ * Into one chat, messages go one after another, and the next one's turn is counted from Telegram's
+ * answer to the previous one (see settle), so a slow upload cannot bunch two into one second.
  */
 export const TELEGRAM_PACES = {
-  bot: { intervalMs: 40, burst: 1 },
+  bot: { intervalMs: 35, burst: 1 },
   group: { intervalMs: 3400, burst: 2 },
   privateChat: { intervalMs: 1000, burst: 1 },
 } as const satisfies Record<string, Pace>;
@@ -80,6 +83,23 @@ local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[2])
 local until_tat = now + tonumber(ARGV[1]) + (tonumber(ARGV[3]) - 1) * interval
+local tat = tonumber(redis.call('GET', KEYS[1])) or 0
+if until_tat > tat then
+  redis.call('SET', KEYS[1], string.format('%.0f', until_tat), 'PX', string.format('%.0f', until_tat - now + 100 * interval + 1000))
+end
+return 1
+`;
+
+/**
+ * Telegram answered a send into this chat: the chat's next turn is counted from now, the latest
+ * moment the message can have reached Telegram, not from when it set out. Moves the bucket's TAT
+ * to at least now + (cost - burst + 1) * interval. KEYS: chat bucket. ARGV: cost, interval, burst.
+ */
+const SETTLE_SCRIPT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local interval = tonumber(ARGV[2])
+local until_tat = now + (tonumber(ARGV[1]) - tonumber(ARGV[3]) + 1) * interval
 local tat = tonumber(redis.call('GET', KEYS[1])) or 0
 if until_tat > tat then
   redis.call('SET', KEYS[1], string.format('%.0f', until_tat), 'PX', string.format('%.0f', until_tat - now + 100 * interval + 1000))
@@ -185,6 +205,17 @@ export class OutgoingPace {
     await this.redis.eval(HOLD_SCRIPT, 1, keys[index]!, Math.ceil(retryAfterSeconds * 1000), args[2 * index]!, args[2 * index + 1]!);
   }
 
+  /**
+   * Telegram accepted `cost` messages into this chat just now: the chat's next message waits its
+   * interval from this moment (a message slow on its way must not end up within a second of the
+   * next one). Nothing to do for a send without a numeric chat.
+   */
+  async settle(chatId: number | undefined, cost = 1): Promise<void> {
+    if (chatId === undefined) return;
+    const { keys, args } = this.buckets(chatId);
+    await this.redis.eval(SETTLE_SCRIPT, 1, keys[1]!, cost, args[2]!, args[3]!);
+  }
+
   /** Sends still waiting for their turn give up within a second (called when the app stops). */
   stop(): void {
     this.stopped = true;
@@ -213,6 +244,10 @@ export class OutgoingPace {
         this.record(chatId, cost).catch((err: unknown) => this.options.onRecordError?.(err));
       }
       const result = await prev(method, payload, signal);
+      if (result.ok && mode === "wait") {
+        // Counted from Telegram's answer: the chat's next message cannot arrive within its interval of this one.
+        await this.settle(chatId, cost).catch((err: unknown) => this.options.onRecordError?.(err));
+      }
       const retryAfter = result.ok ? undefined : result.error_code === 429 ? result.parameters?.retry_after : undefined;
       if (retryAfter !== undefined && retryAfter > 0) {
         // The other sends into this chat (other jobs, other processes) wait it out too, not only this one's retry.
