@@ -78,7 +78,11 @@ export async function openScratch(poolSize = 12): Promise<Scratch> {
   };
 }
 
-/** Appends prisoners up to `total`: a fifth cannot receive letters; interests, views, regions spread. */
+/**
+ * Appends prisoners up to `total`: a fifth cannot receive letters; interests, views, regions spread.
+ * (The "+ 0 * i" in the interest subqueries ties them to the row: uncorrelated, PostgreSQL would
+ * evaluate them once and give everybody the same interests.)
+ */
 export async function addPrisoners(s: Scratch, total: number): Promise<void> {
   const from = s.size.prisoners + 1;
   if (total < from) return;
@@ -99,8 +103,8 @@ export async function addPrisoners(s: Scratch, total: number): Promise<void> {
      SELECT 'bench-' || i, n.l, n.f, n.p, n.ll, n.fl, n.pl, n.s, DATE '1960-01-01' + (i * 7919) % 18000,
        ($8::text[])[1 + i % cardinality($8::text[])], 'ИК-' || (i % 90), 'ул. Примерная, ' || i, i % 5 <> 0,
        CASE WHEN i % 5 = 0 THEN 'no_address'::"CannotReceiveReason" END, 'Дело', 'Case',
-       ARRAY(SELECT t FROM unnest($9::text[]) t WHERE random() < 0.2),
-       ARRAY(SELECT t FROM unnest($10::text[]) t WHERE random() < 0.15),
+       ARRAY(SELECT t FROM unnest($9::text[]) t WHERE random() < 0.2 + 0 * i),
+       ARRAY(SELECT t FROM unnest($10::text[]) t WHERE random() < 0.15 + 0 * i),
        CASE WHEN i % 4 = 0 THEN 'учитель' END, CASE WHEN i % 4 = 0 THEN 'teacher' END, 0, now()
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
             WITH ORDINALITY AS n(l, f, p, ll, fl, pl, s, k),
@@ -116,7 +120,7 @@ export async function addWriters(s: Scratch, total: number): Promise<void> {
   if (total < from) return;
   await s.prisma.$executeRawUnsafe(
     `INSERT INTO writers (telegram_id, language, interests, updated_at)
-     SELECT 10000000 + i, 'ru', ARRAY(SELECT t FROM unnest($1::text[]) t WHERE random() < 0.15), now()
+     SELECT 10000000 + i, 'ru', ARRAY(SELECT t FROM unnest($1::text[]) t WHERE random() < 0.15 + 0 * i), now()
      FROM generate_series(${from}, ${total}) i`,
     INTERESTS,
   );

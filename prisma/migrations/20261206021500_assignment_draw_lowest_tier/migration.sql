@@ -12,13 +12,18 @@
 -- free below a bound does it look at everyone. On a list where a few people wait (new people, the
 -- ones the draw favours) the draw reads tens of rows instead of thousands.
 --
--- Also: generic plans (see below); each candidate's open assignments counted from the index
+-- Also: an asynchronous commit for a draw that is its own transaction (waiting for the disk was
+-- half of a draw's time); generic plans (see below); each candidate's open assignments counted from the index
 -- assignments(prisoner_id, status, expires_at) (next migration, "assignments_open_by_prisoner");
 -- the locked row is the candidate row itself (no second scan of prisoners joined back). A pick in a
 -- narrowed look that gets widened stays locked until the draw commits (a few milliseconds;
 -- concurrent draws skip that one person meanwhile).
 
-CREATE OR REPLACE FUNCTION lifeline_assign_prisoner(
+-- One more argument (p_async_commit): the old signature goes.
+DROP FUNCTION lifeline_assign_prisoner(INTEGER, INTEGER[], TIMESTAMP(3), TIMESTAMP(3), TIMESTAMP(3), TIMESTAMP(3),
+    INTEGER[], DOUBLE PRECISION, DOUBLE PRECISION, INTEGER, INTEGER, INTEGER);
+
+CREATE FUNCTION lifeline_assign_prisoner(
     p_writer_id INTEGER,
     p_exclude INTEGER[],
     p_now TIMESTAMP(3),
@@ -30,7 +35,9 @@ CREATE OR REPLACE FUNCTION lifeline_assign_prisoner(
     p_interest_bonus DOUBLE PRECISION,
     p_max_shared INTEGER,
     p_lapse_batch INTEGER,
-    p_max_attempts INTEGER
+    p_max_attempts INTEGER,
+    -- True when the draw is a transaction of its own (see below); false inside a caller's transaction.
+    p_async_commit BOOLEAN
 ) RETURNS TABLE (out_assignment_id INTEGER, out_prisoner_id INTEGER, out_expires_at TIMESTAMP(3), out_reused BOOLEAN)
 LANGUAGE plpgsql VOLATILE
 -- Each statement is planned once per connection: re-planning them for every draw (PostgreSQL's
@@ -75,6 +82,13 @@ BEGIN
         LIMIT p_lapse_batch
         FOR UPDATE SKIP LOCKED
     );
+
+    -- A draw that is a transaction of its own (the bot's case) does not wait for the disk at commit:
+    -- a crash of the database in the next fraction of a second can only lose this assignment, and
+    -- the writer is then simply drawn again. A caller's transaction keeps its durability.
+    IF p_async_commit THEN
+        PERFORM set_config('synchronous_commit', 'off', true);
+    END IF;
 
     -- The lowest tier anybody reachable can be in: that of the fewest letters.
     SELECT width_bucket(c.letters_count, p_tier_bounds) INTO v_tier

@@ -75,6 +75,10 @@ function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
  * The writer's active assignment if they have one, otherwise a newly drawn prisoner (see the policy
  * in src/domain/assignment.ts). Null when nobody is available to this writer.
  * Throws if the writer does not exist.
+ *
+ * Given the client (not a transaction), the draw is a transaction of its own and commits without
+ * waiting for the disk: waiting was half of a draw's time, and a database crash right after can
+ * only lose the assignment (the writer is drawn again). Inside a transaction, that one decides.
  */
 export async function assignPrisoner(db: Db, input: AssignPrisonerInput): Promise<AssignedPrisoner | null> {
   const now = input.now ?? new Date();
@@ -98,7 +102,8 @@ export async function assignPrisoner(db: Db, input: AssignPrisonerInput): Promis
       ${SHARED_INTEREST_BONUS}::float8,
       ${MAX_SHARED_INTERESTS_COUNTED}::int,
       ${LAZY_LAPSE_BATCH}::int,
-      ${MAX_DRAW_ATTEMPTS}::int
+      ${MAX_DRAW_ATTEMPTS}::int,
+      ${"$transaction" in db}::boolean
     )`;
   const row = rows[0];
   return row ? { ...row, expiresAt: new Date(row.expiresAt) } : null;
