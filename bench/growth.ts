@@ -92,6 +92,14 @@ async function main(): Promise<void> {
         report({ id: `${id}.p50`, benchmark: BENCHMARK, measure: `${LABELS[name]} median, ${size}`, value: t.p50, unit: "ms" });
       }
       table.push(row);
+      if (step === STEPS.at(-1)) {
+        // Which queries make the p95: each one alone, median of 5.
+        for (const q of qs) {
+          const t = summarize(await sample(() => searchPrisonersByName(prisma, q, { limit: SEARCH_PAGE_SIZE, offset: 0 }), 5, 1));
+          const { total } = await searchPrisonersByName(prisma, q, { limit: 1, offset: 0 });
+          console.log(`  search "${q}": ${total} found, median ${ms(t.p50)} ms`);
+        }
+      }
     }
     console.table(table);
     const biggest = STEPS.at(-1)!;
