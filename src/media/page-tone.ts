@@ -185,9 +185,11 @@ export function medianFilter3(page: GreyImage): Uint8Array {
       const a = data[up + x]!;
       const b = data[row + x]!;
       const c = data[down + x]!;
-      lo[x] = lesser(lesser(a, b), c);
-      hi[x] = greater(greater(a, b), c);
-      mid[x] = middle(a, b, c);
+      const low = lesser(a, b);
+      const high = greater(a, b);
+      lo[x] = lesser(low, c);
+      hi[x] = greater(high, c);
+      mid[x] = greater(low, lesser(high, c));
     }
     for (let x = 0; x < width; x++) {
       const l = x > 0 ? x - 1 : 0;
