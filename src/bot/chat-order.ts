@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Redis } from "ioredis";
+import { redisScript } from "../storage/redis-script.js";
 
 /**
  * Per-chat order that holds across bot processes (several webhook processes behind one address).
@@ -40,7 +41,7 @@ export interface ChatOrderOptions {
 // KEYS: pending, alive, lock, done, since. ARGV: update id, token, lease ms, stale ms, keys' ttl ms,
 // settle ms, "register" (only note the update) or "turn" (also try to take the lock).
 // Returns "done" (already handled), "go" (lock taken, lowest pending) or "wait".
-const TRY_ACQUIRE = `
+const TRY_ACQUIRE = redisScript(`
 if redis.call('EXISTS', KEYS[4]) == 1 then return 'done' end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -62,25 +63,25 @@ end
 if now - tonumber(redis.call('HGET', KEYS[5], ARGV[1])) < tonumber(ARGV[6]) then return 'wait' end
 if redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'go' end
 return 'wait'
-`;
+`);
 
 // KEYS: alive, lock. ARGV: update id, token, lease ms.
-const RENEW = `
+const RENEW = redisScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end
 local t = redis.call('TIME')
 redis.call('HSET', KEYS[1], ARGV[1], tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
 return redis.call('PEXPIRE', KEYS[2], ARGV[3])
-`;
+`);
 
 // KEYS: pending, alive, lock, done, since. ARGV: update id, token, done ttl s ('0': not done).
-const RELEASE = `
+const RELEASE = redisScript(`
 if ARGV[3] ~= '0' then redis.call('SET', KEYS[4], '1', 'EX', ARGV[3]) end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[5], ARGV[1])
 if redis.call('GET', KEYS[3]) == ARGV[2] then redis.call('DEL', KEYS[3]) end
 return 1
-`;
+`);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,14 +116,25 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
   const held = new WeakMap<Context, Held>();
 
   const step = (h: Held, phase: "register" | "turn"): Promise<unknown> =>
-    redis.eval(TRY_ACQUIRE, 5, ...h.keys, h.updateId, h.token, leaseMs, staleMs, keysTtlMs, settleMs, phase);
+    TRY_ACQUIRE(redis, h.keys, [h.updateId, h.token, leaseMs, staleMs, keysTtlMs, settleMs, phase]);
+
+  /** The lock is ours: keep it (and the update's heartbeat) alive while the handler runs. */
+  const hold = (h: Held): void => {
+    h.renewal = setInterval(() => {
+      void RENEW(redis, [h.keys[1], h.keys[2]], [h.updateId, h.token, leaseMs]).catch(() => undefined);
+    }, Math.max(1, Math.floor(Math.min(leaseMs, staleMs) / 3)));
+  };
 
   const register: MiddlewareFn<C> = async (ctx, next) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return next();
     const updateId = ctx.update.update_id;
     const h: Held = { keys: chatOrderKeys(redisPrefix, chatId, updateId), updateId, token: randomBytes(12).toString("hex") };
-    if ((await step(h, "register")) === "done") return;
+    // Without a settle window (polling) the first call may as well try for the turn: one round trip
+    // less per update. With one, the update only registers now and waits in `turn`.
+    const first = await step(h, settleMs === 0 ? "turn" : "register");
+    if (first === "done") return;
+    if (first === "go") hold(h);
     held.set(ctx, h);
     let finished = false;
     try {
@@ -131,22 +143,19 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
     } finally {
       clearInterval(h.renewal);
       // A handler that threw is not done: Telegram's redelivery (webhook answered 500) runs it again.
-      await redis.eval(RELEASE, 5, ...h.keys, updateId, h.token, finished ? doneTtl : 0);
+      await RELEASE(redis, h.keys, [updateId, h.token, finished ? doneTtl : 0]);
     }
   };
 
   const turn: MiddlewareFn<C> = async (ctx, next) => {
     const h = held.get(ctx);
     if (h === undefined) return next();
-    for (;;) {
+    while (h.renewal === undefined) {
       const state = await step(h, "turn");
       if (state === "done") return;
-      if (state === "go") break;
-      await sleep(pollMs);
+      if (state === "go") hold(h);
+      else await sleep(pollMs);
     }
-    h.renewal = setInterval(() => {
-      void redis.eval(RENEW, 2, h.keys[1], h.keys[2], h.updateId, h.token, leaseMs).catch(() => undefined);
-    }, Math.max(1, Math.floor(Math.min(leaseMs, staleMs) / 3)));
     await next();
   };
 

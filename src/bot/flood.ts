@@ -1,6 +1,7 @@
 import { limit } from "@grammyjs/ratelimiter";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Redis } from "ioredis";
+import { redisScript } from "../storage/redis-script.js";
 import type { I18n } from "@grammyjs/i18n";
 import type { Logger } from "../logger.js";
 import type { OperatorsChat } from "../setup/operators-chat.js";
@@ -24,19 +25,18 @@ export interface FloodDeps {
   languageOf: (telegramId: number) => Promise<Locale | undefined>;
 }
 
-/**
- * The counter the plugin keeps, made atomic: INCR and its expiry in one MULTI, so a crash between
- * the two can never leave a counter without an expiry (a person limited for good). The plugin's own
- * PEXPIRE after the first hit is then a no-op.
- */
+// INCR and the window's expiry in one script: one round trip, and a crash between the two can never
+// leave a counter without an expiry (a person limited for good).
+const COUNT = redisScript(`
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count
+`);
+
+/** The counter the plugin keeps, made atomic (COUNT); the plugin's own PEXPIRE after the first hit is then a no-op. */
 function atomicCounter(redis: Redis, windowMs: number): { incr(key: string): Promise<number>; pexpire(): Promise<number> } {
   return {
-    async incr(key) {
-      const results = await redis.multi().incr(key).pexpire(key, windowMs, "NX").exec();
-      const [err, count] = results?.[0] ?? [new Error("the flood counter's transaction was aborted"), 0];
-      if (err) throw err;
-      return Number(count);
-    },
+    incr: async (key) => Number(await COUNT(redis, [key], [windowMs])),
     pexpire: () => Promise.resolve(1),
   };
 }

@@ -1,5 +1,6 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from "@grammyjs/conversations";
 import { RedisAdapter } from "@grammyjs/storage-redis";
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, session, type BotError, type Composer } from "grammy";
 import type { BotContext, ConversationContext, SessionData } from "./context.js";
 import { conversationModules, CONVERSATIONS_VERSION, type ConversationModule } from "./conversations/index.js";
@@ -77,6 +78,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   bot.catch((err) => onError(err));
 
   bot.use(attachLogger(logger));
+  // One update per chat at a time inside this process (in arrival order), before the cross-process
+  // order below: a chat's later updates wait here in memory instead of polling Redis for their turn.
+  bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   // One update at a time per chat, in update_id order, across every bot process (chat-order.ts),
   // so session and conversation state never race; a redelivered update is applied once. An update
   // is noted as on its way first of all, so an earlier one never waits behind flood control. Polling

@@ -14,10 +14,19 @@ export function autoRetryPlugin<C extends Context>(): MiddlewareFn<C> {
   };
 }
 
-/** A child logger per update, bound to update_id and chat id only. */
+/**
+ * A child logger per update, bound to update_id and chat id only. Made when first used: most updates
+ * log nothing, and a child logger is not free.
+ */
 export function attachLogger<C extends Context & { logger: Logger }>(logger: Logger): MiddlewareFn<C> {
   return async (ctx, next) => {
-    ctx.logger = logger.child(updateLogBindings({ update_id: ctx.update.update_id, chatId: ctx.chat?.id }));
+    let child: Logger | undefined;
+    Object.defineProperty(ctx, "logger", {
+      configurable: true,
+      enumerable: true,
+      get: () => (child ??= logger.child(updateLogBindings({ update_id: ctx.update.update_id, chatId: ctx.chat?.id }))),
+      set: (value: Logger) => (child = value),
+    });
     await next();
   };
 }

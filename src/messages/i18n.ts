@@ -57,11 +57,34 @@ export type LocaleAwareContext = Context & { writer?: { language: string } | und
 
 /** One I18n over locales/; the same instance serves the bot, conversations and workers. */
 export function createI18n(): I18n<LocaleAwareContext> {
-  return new I18n<LocaleAwareContext>({
+  const i18n = new I18n<LocaleAwareContext>({
     defaultLocale: "en",
     directory: LOCALES_DIR,
     // Without this, every inserted value gets invisible U+2068/U+2069 marks.
     fluentBundleOptions: { useIsolating: false },
     localeNegotiator: (ctx) => localeOf(ctx),
   });
+  rememberBundleMatches(i18n);
+  return i18n;
+}
+
+/**
+ * The Fluent wrapper of @grammyjs/i18n negotiates languages (parsing BCP 47 tags) on every single
+ * translation; with two fixed locales loaded once at start-up, the answer for a locale never changes.
+ * Its bundle matching is remembered per requested locale list. Checked in tests/messages/i18n.test.ts.
+ */
+function rememberBundleMatches(i18n: I18n<LocaleAwareContext>): void {
+  const fluent = i18n.fluent as unknown as { matchBundles?: (locales: string[]) => Iterable<unknown> };
+  const match = fluent.matchBundles?.bind(fluent);
+  if (match === undefined) return;
+  const remembered = new Map<string, Iterable<unknown>>();
+  fluent.matchBundles = (locales) => {
+    const key = locales.join("\n");
+    let bundles = remembered.get(key);
+    if (bundles === undefined) {
+      bundles = match(locales);
+      remembered.set(key, bundles);
+    }
+    return bundles;
+  };
 }

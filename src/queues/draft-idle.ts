@@ -3,8 +3,9 @@ import { z } from "zod";
 
 /**
  * `draft-idle`: one delayed job per chat with an open letter draft. Every step of the letter flow
- * records the activity and pushes the job back; when it fires on a draft untouched for the idle
- * timeout, the worker closes the draft and tells the writer.
+ * records the activity; the job is (re)armed by the draft's first step and then at most every half
+ * timeout, and when it fires on a draft touched since, it delays itself to the new deadline. When it
+ * fires on a draft untouched for the idle timeout, the worker closes the draft and tells the writer.
  */
 export const DRAFT_IDLE_QUEUE = "draft-idle";
 
@@ -38,6 +39,15 @@ export async function recordDraftActivity(redis: Redis, prefix: string, chatId: 
   await redis.set(draftActivityKey(prefix, chatId), JSON.stringify(activity), "PX", activity.idleMs * 2 + 3600_000);
 }
 
+function parseActivity(raw: string): DraftActivity | undefined {
+  try {
+    const parsed = draftActivitySchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The draft was sent or left: the pending job then finds nothing to close. */
 export async function clearDraftActivity(redis: Redis, prefix: string, chatId: number): Promise<void> {
   await redis.del(draftActivityKey(prefix, chatId));
@@ -45,15 +55,8 @@ export async function clearDraftActivity(redis: Redis, prefix: string, chatId: n
 
 export async function readDraftActivity(redis: Redis, prefix: string, chatId: number): Promise<{ raw: string; activity: DraftActivity } | null> {
   const raw = await redis.get(draftActivityKey(prefix, chatId));
-  if (raw === null) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  const parsed = draftActivitySchema.safeParse(value);
-  return parsed.success ? { raw, activity: parsed.data } : null;
+  const activity = raw === null ? undefined : parseActivity(raw);
+  return raw !== null && activity ? { raw, activity } : null;
 }
 
 // Deletes the activity and the conversation only if the activity is still the one the worker judged

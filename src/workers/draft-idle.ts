@@ -1,7 +1,7 @@
 import { DelayedError } from "bullmq";
 import { conversationKey } from "../messages/state-keys.js";
 import { CB } from "../messages/keyboards/callbacks.js";
-import { closeDraftIfUnchanged, readDraftActivity, type DRAFT_IDLE_QUEUE } from "../queues/index.js";
+import { closeDraftIfUnchanged, readDraftActivity, type DRAFT_IDLE_QUEUE, type DraftActivity } from "../queues/index.js";
 import { createFileStorage } from "../storage/index.js";
 import { draftPrefix } from "../storage/keys.js";
 import type { WorkerDeps } from "./deps.js";
@@ -18,19 +18,23 @@ export function draftIdleHandler({ redis, config, queues }: WorkerDeps): QueueHa
   return {
     options: { concurrency: 2 },
     async process({ chatId }, { job, log, token }) {
-      const found = await readDraftActivity(redis, prefix, chatId);
-      if (!found) return;
-      const { activity, raw } = found;
-      const dueAt = activity.at + activity.idleMs;
-      if (Date.now() < dueAt) {
-        // The writer went on writing since this job was armed: look again when that step goes stale.
-        await job.moveToDelayed(dueAt, token);
-        throw new DelayedError();
-      }
-      if (!(await closeDraftIfUnchanged(redis, prefix, chatId, conversationKey(prefix, chatId), raw))) {
-        // A step landed meanwhile; its own (re)armed job judges it.
+      // Most steps do not re-arm this job (src/bot/conversations/letter/activity.ts): while the draft
+      // is open, this job is its check, so it waits for the latest deadline.
+      let activity: DraftActivity;
+      for (;;) {
+        const found = await readDraftActivity(redis, prefix, chatId);
+        if (!found) return;
+        activity = found.activity;
+        const { raw } = found;
+        const dueAt = activity.at + activity.idleMs;
+        if (Date.now() < dueAt) {
+          // The writer went on writing since this job was armed: look again when that step goes stale.
+          await job.moveToDelayed(dueAt, token);
+          throw new DelayedError();
+        }
+        if (await closeDraftIfUnchanged(redis, prefix, chatId, conversationKey(prefix, chatId), raw)) break;
+        // A step landed between the read and the close: judge the new deadline.
         log.info({ chat_id: chatId }, "draft became active again; left open");
-        return;
       }
       await storage.deletePrefix(draftPrefix(activity.writerId));
       await queues.notify({

@@ -22,6 +22,11 @@ export interface LetterRun {
   chatId: number | undefined;
   /** This letter's mark in its buttons' callback data. */
   scope: string;
+  /**
+   * When this draft last armed its idle check (epoch ms), as returned by the step that did it: a
+   * conversation.external result, so a replay restores it (src/bot/conversations/letter/activity.ts).
+   */
+  idleCheckArmedAt?: number;
 }
 
 export function recipientName(run: LetterRun, c: ConversationContext): string {
