@@ -62,7 +62,7 @@ async function photoScenario(dir: string): Promise<void> {
   if (ours.width !== bare.info.width || ours.height !== bare.info.height) {
     throw new Error(`output sizes differ: ${ours.width}x${ours.height} vs ${bare.info.width}x${bare.info.height}`);
   }
-  const ms = await interleaved(9, () => processLetterPage(input), () => barePage(input));
+  const ms = await interleaved(11, () => processLetterPage(input), () => barePage(input));
   report({
     id: "media.photo.jpeg12",
     benchmark: BENCHMARK,
