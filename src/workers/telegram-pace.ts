@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Transformer } from "grammy";
 import type { Redis } from "ioredis";
 
@@ -14,14 +15,15 @@ export interface Pace {
  * Telegram allows about 30 messages/s per bot, 20/min into one group and about 1/s into one private
  * chat. We stay a little under each, evenly spaced rather than in bursts, so that network delays
  * that bunch messages up on the way still leave every second (minute) within Telegram's count:
- * 28.6/s overall leaves room for ~50 ms of bunching (bench/delivery.ts: at 40 ms a backlog of
- * replies could not go faster than 25/s; at 35 ms a fake holding to 30 in any second refused none);
+ * 27.8/s overall leaves room for ~80 ms of bunching (bench/delivery.ts: at 40 ms a backlog of
+ * replies could not go faster than 25/s; at 35 ms tests/e2e/outgoing-pace.test.ts already saw 30
+ * in its busiest second, Telegram's very limit);
  * 2 at once then one per 3.4 s keeps a group under 20 in any minute even with a second of bunching.
  * Into one chat, messages go one after another, and the next one's turn is counted from Telegram's
  * answer to the previous one (see settle), so a slow upload cannot bunch two into one second.
  */
 export const TELEGRAM_PACES = {
-  bot: { intervalMs: 35, burst: 1 },
+  bot: { intervalMs: 36, burst: 1 },
   group: { intervalMs: 3400, burst: 2 },
   privateChat: { intervalMs: 1000, burst: 1 },
 } as const satisfies Record<string, Pace>;
@@ -44,33 +46,57 @@ export interface Paces {
  *
  * An absent key counts as a bucket quiet long enough for any send.
  *
- * KEYS: buckets. ARGV: cost, force, then interval and burst per bucket.
+ * A claim on the next bot-wide turn: a send that had to wait for its chat's turn (the next page of
+ * a reply, a card's second part) and now waits only for the bot-wide bucket claims that bucket's
+ * next turn, and other sends wait until it has taken it (at most 20 ms past the turn if it does
+ * not come). Without it, tens of senders wake for each turn and the next page of a reply drew lots
+ * with all of them: three pages took three seconds instead of two, and a backlog's last replies
+ * trailed behind. One claim at a time; recorded sends (force) ignore it.
+ *
+ * KEYS: buckets, then the claim. ARGV: cost, force, claimant, may claim, then interval and burst per
+ * bucket. Returns {wait, the last bucket's own wait}: {0, 0} when taken.
  */
 const TAKE_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local cost = tonumber(ARGV[1])
 local force = ARGV[2] == '1'
+local me = ARGV[3]
+local may_claim = ARGV[4] == '1'
+local n = #KEYS - 1
+local claim_key = KEYS[#KEYS]
 local wait = 0
+local own_wait = 0
 local tats = {}
-for i = 1, #KEYS do
-  local interval = tonumber(ARGV[1 + 2 * i])
-  local burst = tonumber(ARGV[2 + 2 * i])
+for i = 1, n do
+  local interval = tonumber(ARGV[3 + 2 * i])
+  local burst = tonumber(ARGV[4 + 2 * i])
   -- No key: the bucket has been idle longer than any album needs (see the expiry below).
   local tat = tonumber(redis.call('GET', KEYS[i])) or (now - cost * interval)
   tats[i] = tat
   local ready = tat + (cost - 1) * interval - (burst - 1) * interval
   if ready - now > wait then wait = ready - now end
+  if i == n and n > 1 then own_wait = ready - now end
 end
-if wait > 0 and not force then return wait end
-for i = 1, #KEYS do
-  local interval = tonumber(ARGV[1 + 2 * i])
+if not force then
+  local holder = redis.call('GET', claim_key)
+  if holder and holder ~= me then
+    local left = redis.call('PTTL', claim_key)
+    if left > wait then wait = left end
+  elseif not holder and may_claim and wait > 0 and own_wait <= 0 then
+    redis.call('SET', claim_key, me, 'PX', math.floor(wait) + 20)
+  end
+  if wait > 0 then return {math.ceil(wait), math.ceil(own_wait)} end
+  if holder == me then redis.call('DEL', claim_key) end
+end
+for i = 1, n do
+  local interval = tonumber(ARGV[3 + 2 * i])
   local tat = math.max(tats[i], now) + cost * interval
   -- Kept long enough after its TAT that an absent key means a quiet spell even for the largest
   -- send (100 messages): with the key gone earlier an album would wait for a key that never comes.
   redis.call('SET', KEYS[i], string.format('%.0f', tat), 'PX', string.format('%.0f', tat - now + 100 * interval + 1000))
 end
-return 0
+return {0, 0}
 `;
 
 /**
@@ -175,17 +201,22 @@ export class OutgoingPace {
     return { keys, args: paces.flatMap((p) => [p.intervalMs, p.burst]) };
   }
 
-  private async take(chatId: number | undefined, cost: number, force: boolean): Promise<number> {
+  /** ms to wait (0: taken), and how much of it is the chat's own turn; see TAKE_SCRIPT for the claim. */
+  private async take(chatId: number | undefined, cost: number, force: boolean, claimant = "", mayClaim = false): Promise<{ wait: number; chatWait: number }> {
     const { keys, args } = this.buckets(chatId);
-    const wait = await this.redis.eval(TAKE_SCRIPT, keys.length, ...keys, cost, force ? "1" : "0", ...args);
-    return Number(wait);
+    const answer = (await this.redis.eval(TAKE_SCRIPT, keys.length + 1, ...keys, `${this.keyPrefix}:claim`, cost, force ? "1" : "0", claimant, mayClaim ? "1" : "0", ...args)) as unknown[];
+    return { wait: Number(answer[0]), chatWait: Number(answer[1]) };
   }
 
   /** Waits until `cost` messages may go to this chat, then counts them. Never gives up: a wait, not an error. */
   async acquire(chatId: number | undefined, cost = 1, signal?: Signal): Promise<void> {
+    const claimant = randomBytes(6).toString("hex");
+    // Only a send that waited for its chat's turn claims the bot-wide one (see TAKE_SCRIPT).
+    let waitedForChat = false;
     for (;;) {
-      const wait = await this.take(chatId, cost, false);
+      const { wait, chatWait } = await this.take(chatId, cost, false, claimant, waitedForChat);
       if (wait <= 0) return;
+      if (chatWait > 0) waitedForChat = true;
       // A call given up on (grammY's timeout, shutdown) stops waiting within a second.
       if (signal?.aborted) throw new Error("the call was aborted while waiting for its turn");
       // The app is stopping: the job fails now and is retried later, so shutdown never waits on the pace.
