@@ -9,7 +9,7 @@ import type { CreateBotOptions, LifelineBot } from "./bot/index.js";
 import { setBotCommands } from "./telegram/commands.js";
 import { createI18n } from "./messages/i18n.js";
 import { redactUrl, type Config } from "./config.js";
-import { createPrisma, pingDatabase } from "./db/client.js";
+import { withWriterCache, createPrisma, pingDatabase } from "./db/client.js";
 import { checkDatabaseConnection, DatabaseConnectionError } from "./db/connection-check.js";
 import { checkMigrationsApplied, MigrationsPendingError } from "./db/migration-status.js";
 import { verifyEncryptionKey, WrongEncryptionKeyError } from "./db/repositories/key-check.js";
@@ -172,7 +172,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
     } catch (err) {
       throw err instanceof DatabaseConnectionError ? new StartupError(err.message) : err;
     }
-    const prisma = createPrisma(config.databaseUrl, {
+    let prisma = createPrisma(config.databaseUrl, {
       keyring: config.keyring,
       onPoolError: (err) => logger.error({ err }, "postgresql pool error"),
     });
@@ -196,6 +196,8 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
 
     const redis = await connectRedis(config, logger);
     cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
+    // The bot loads a chat's writer on every update; bot and workers share this short-lived cache.
+    prisma = withWriterCache(prisma, { redis, prefix: config.redisPrefix, keyring: config.keyring });
 
     const queues = createQueues(redis, config.redisPrefix);
     cleanups.push(() => queues.close());

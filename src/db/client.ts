@@ -4,6 +4,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Keyring } from "../privacy/cipher.js";
 import { encryptedColumns } from "./repositories/encrypted-columns.js";
+import { writerCache, type WriterCacheOptions } from "./repositories/writer-cache.js";
 
 export { DEFAULT_DATABASE_URL } from "./migrate.js";
 
@@ -36,6 +37,14 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
   // A query extension changes no model or result type, so the client keeps PrismaClient's type
   // and every repository keeps taking a plain PrismaClient / transaction.
   return opts.keyring ? (client.$extends(encryptedColumns(opts.keyring)) as unknown as PrismaClient) : client;
+}
+
+/**
+ * The same client with writers looked up by Telegram id cached in Redis for a short while
+ * (src/db/repositories/writer-cache.ts). Every process that changes writers must use it.
+ */
+export function withWriterCache(prisma: PrismaClient, opts: WriterCacheOptions): PrismaClient {
+  return prisma.$extends(writerCache(opts)) as unknown as PrismaClient;
 }
 
 // Prisma's messages start with "Invalid `prisma.$queryRaw()` invocation:" and end with

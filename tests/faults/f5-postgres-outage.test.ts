@@ -151,7 +151,9 @@ describe("F5: PostgreSQL unreachable for 20 s", () => {
     for (const o of Object.values(outage)) expect(o.user.messages().filter((m) => (m.text ?? "").startsWith(WORDS[o.language].sorry))).toHaveLength(1);
     // The same process all along: it never exited, and logged the outage rather than dying of it.
     expect(proc.alive).toBe(true);
-    expect(proc.logLines().filter((l) => l.msg === "update handler failed").length).toBeGreaterThanOrEqual(3);
+    // (A Send is caught inside the letter flow, which keeps the draft; the newcomer's /start reaches the error boundary.)
+    const failures = proc.logLines().filter((l) => l.msg === "update handler failed" || l.msg === "could not store the letter; the draft is kept");
+    expect(failures.length).toBeGreaterThanOrEqual(3);
 
     recordFault({
       id: "F5",

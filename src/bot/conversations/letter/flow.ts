@@ -35,27 +35,35 @@ function pageSourceOf(deps: FeatureDeps): PageSource {
   return { api, apiRoot: config.telegramApiRoot, token: config.botToken, logger: deps.logger };
 }
 
-/** The text or pages until the writer has a letter they want to send (or goes back to edit it). */
-async function write(run: LetterRun, draft: Draft, firstPrompt: string): Promise<void> {
+/**
+ * The text or pages until the writer has a letter they want to send; returns the summary's message
+ * id. `from: "review"` starts at the summary (after a Send that could not be stored).
+ */
+async function write(run: LetterRun, draft: Draft, firstPrompt: string, from: "start" | "review" = "start"): Promise<number | undefined> {
   const edit = draft.kind === "typed" ? "letter-typed-edit" : "letter-pages-edit";
-  let promptKey = firstPrompt;
+  let promptKey = from === "review" ? edit : firstPrompt;
+  let atReview = from === "review";
   for (;;) {
-    if (draft.kind === "typed") {
-      await collectTyped(run, draft, promptKey);
-      if (!(await precheck(run, draft))) {
-        promptKey = "letter-typed-fix";
-        continue;
+    if (!atReview) {
+      if (draft.kind === "typed") {
+        await collectTyped(run, draft, promptKey);
+        if (!(await precheck(run, draft))) {
+          promptKey = "letter-typed-fix";
+          continue;
+        }
+      } else {
+        await collectPages(run, draft, promptKey);
       }
-    } else {
-      await collectPages(run, draft, promptKey);
+      promptKey = edit;
+      if (draft.signature === null) {
+        const name = await askSignature(run, draft);
+        if (name === undefined) continue;
+        draft.signature = name;
+      }
     }
-    promptKey = edit;
-    if (draft.signature === null) {
-      const name = await askSignature(run, draft);
-      if (name === undefined) continue;
-      draft.signature = name;
-    }
-    if ((await review(run, draft)) === "send") return;
+    atReview = false;
+    const { action, summaryId } = await review(run, draft);
+    if (action === "send") return summaryId;
   }
 }
 
@@ -93,7 +101,9 @@ export function buildLetter(deps: FeatureDeps, options: LetterConversationOption
     }
     // A fixed letter stays what it was: typed or handwritten.
     const draft = newDraft(resubmit ? resubmit.kind : await chooseKind(run), open.setup);
-    await write(run, draft, await introduceResubmission(run, draft));
-    await send(run, draft, open.args);
+    let summaryId = await write(run, draft, await introduceResubmission(run, draft));
+    // A Send that could not be stored (the database away for a moment) keeps the draft: the writer
+    // is told to try again and finds the summary with its buttons.
+    while (!(await send(run, draft, open.args, summaryId))) summaryId = await write(run, draft, "", "review");
   };
 }

@@ -30,7 +30,12 @@ export function summaryText(t: ConversationContext["t"], draft: Draft, to: strin
   return lines.join("\n");
 }
 
-export async function review(run: LetterRun, draft: Draft): Promise<"send" | "edit"> {
+/**
+ * The summary and its buttons until Send or Edit. Edit takes the buttons away at once; Send leaves
+ * them until the letter is stored (send() in submit.ts takes them away then), so a Send that fails
+ * (the database away for a moment) can simply be pressed again. Returns the summary's message id.
+ */
+export async function review(run: LetterRun, draft: Draft): Promise<{ action: "send" | "edit"; summaryId: number | undefined }> {
   const { ctx } = run;
   const t = ctx.t.bind(ctx);
   await ctx.reply(summaryText(t, draft, recipient(run, ctx)), { reply_markup: summaryKeyboard(t, run.scope) });
@@ -39,8 +44,8 @@ export async function review(run: LetterRun, draft: Draft): Promise<"send" | "ed
     if (action === "send" || action === "edit") {
       // The spinner stops at once; Send answers again with the code below.
       await c.answerCallbackQuery();
-      await c.editMessageReplyMarkup().catch(() => undefined);
-      return action;
+      if (action === "edit") await c.editMessageReplyMarkup().catch(() => undefined);
+      return { action, summaryId: c.callbackQuery?.message?.message_id };
     }
     if (action) await outdated(c);
     else if (c.message) await notAccepted(c, "buttons");

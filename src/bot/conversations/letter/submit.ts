@@ -89,11 +89,24 @@ async function submit(run: LetterRun, draft: Draft, args: LetterConversationArgs
   });
 }
 
-/** Sends (or sends again) the letter and tells the writer its code. */
-export async function send(run: LetterRun, draft: Draft, args: LetterConversationArgs): Promise<void> {
+/** Sends (or sends again) the letter and tells the writer its code; false when it could not be stored (the writer was told). */
+export async function send(run: LetterRun, draft: Draft, args: LetterConversationArgs, summaryId: number | undefined): Promise<boolean> {
   const { ctx } = run;
   const source = run.setup.resubmit;
-  const code = source ? await resubmit(run, draft, source) : await submit(run, draft, args);
+  let code: string;
+  try {
+    code = source ? await resubmit(run, draft, source) : await submit(run, draft, args);
+  } catch (err) {
+    // Caught here, not in the error boundary: an error leaving the conversation would end it, and
+    // the draft with it. Storing is idempotent, so pressing Send again is safe.
+    // In external, so a replay of this conversation does not log it again.
+    await run.conversation.external(() => run.deps.logger.error({ err, writer_id: run.writerId }, "could not store the letter; the draft is kept"));
+    await ctx.reply(ctx.t("error-generic"));
+    return false;
+  }
+  // Stored: the summary's buttons go (until now a failed Send could be pressed again).
+  if (summaryId !== undefined && ctx.chatId !== undefined) await ctx.api.editMessageReplyMarkup(ctx.chatId, summaryId).catch(() => undefined);
   const key = source ? "letter-resubmitted" : "letter-sent";
   await ctx.reply(ctx.t(key, { code, name: recipientName(run, ctx) }), { reply_markup: mainMenuKeyboard(ctx.t) });
+  return true;
 }

@@ -1,0 +1,139 @@
+// The writer behind a chat is loaded on every update (src/bot/middlewares.ts): a Prisma query that
+// costs more CPU than anything else the bot does for a /help (bench/update.ts). This query extension
+// keeps the row for a short while in Redis, encrypted with the service key like all chat state, so
+// every bot and worker process shares it and nothing lives in one process.
+//
+// Correct across processes without locks: every write to a writer (any client built with the same
+// cache: the bot's and the workers') replaces the cached row with a tombstone that lives as long as a
+// cached row would, and a read caches only where nothing is (SET NX). A read that fetched the old row
+// just before a write therefore cannot put it back; after a change the writer is read from PostgreSQL
+// until the tombstone expires. Clients without the cache (the CLI) change writers too rarely to
+// matter: what they change is seen within the TTL.
+import type { Redis } from "ioredis";
+import { Prisma } from "../../generated/prisma/client.js";
+import { decryptText, encryptText, type Keyring } from "../../privacy/cipher.js";
+
+export interface WriterCacheOptions {
+  redis: Redis;
+  /** The service's Redis prefix. */
+  prefix: string;
+  keyring: Keyring;
+  /** How long a row (or a tombstone) lives. Default 30 s. */
+  ttlSeconds?: number;
+}
+
+const TOMBSTONE = "-";
+
+export function writerCacheKey(prefix: string, telegramId: bigint | number | string): string {
+  return `${prefix}:writer-cache:${String(telegramId)}`;
+}
+
+/** JSON that keeps BigInt and Date fields: {"$n": "123"} and {"$d": "2026-..."}. */
+function serialize(row: object): string {
+  return JSON.stringify(row, function (this: Record<string, unknown>, key, value: unknown) {
+    const raw = this[key];
+    if (typeof raw === "bigint") return { $n: raw.toString() };
+    if (raw instanceof Date) return { $d: raw.toISOString() };
+    return value;
+  });
+}
+
+function revive(json: string): unknown {
+  return JSON.parse(json, (_key, value: unknown) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const v = value as Record<string, unknown>;
+      if (typeof v.$n === "string" && Object.keys(v).length === 1) return BigInt(v.$n);
+      if (typeof v.$d === "string" && Object.keys(v).length === 1) return new Date(v.$d);
+    }
+    return value;
+  });
+}
+
+/** The Telegram id of a findUnique that asks for a whole writer by Telegram id, and nothing else. */
+function byTelegramIdOnly(args: { where?: object; select?: unknown; include?: unknown; omit?: unknown }): bigint | undefined {
+  if (args.select !== undefined || args.include !== undefined || args.omit !== undefined) return undefined;
+  const where = args.where as Record<string, unknown> | undefined;
+  if (!where || Object.keys(where).length !== 1) return undefined;
+  const id = where.telegramId;
+  return typeof id === "bigint" ? id : undefined;
+}
+
+export function writerCache(opts: WriterCacheOptions) {
+  const { redis, prefix, keyring } = opts;
+  const ttl = opts.ttlSeconds ?? 30;
+  /** After a write of one row: its cached copy goes (every cached writer, if the row came back without its Telegram id). */
+  const bury = async (row: unknown): Promise<void> => {
+    if (row === null || typeof row !== "object") return;
+    const telegramId = (row as { telegramId?: unknown }).telegramId;
+    if (typeof telegramId !== "bigint") return buryAll();
+    await redis.set(writerCacheKey(prefix, telegramId), TOMBSTONE, "EX", ttl);
+  };
+  /** Writes that name no single row: every cached writer goes (rare: no repository does this today). */
+  const buryAll = async (): Promise<void> => {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", writerCacheKey(prefix, "*"), "COUNT", 1000);
+      cursor = next;
+      for (const key of keys) await redis.set(key, TOMBSTONE, "EX", ttl);
+    } while (cursor !== "0");
+  };
+
+  return Prisma.defineExtension({
+    name: "writer-cache",
+    query: {
+      writer: {
+        async findUnique({ args, query }) {
+          const telegramId = byTelegramIdOnly(args);
+          if (telegramId === undefined) return query(args);
+          const key = writerCacheKey(prefix, telegramId);
+          // Redis trouble is never the writer's trouble: PostgreSQL answers instead.
+          const cached = await redis.get(key).catch(() => null);
+          if (cached !== null && cached !== TOMBSTONE) {
+            try {
+              return revive(decryptText(keyring, cached));
+            } catch {
+              // Under a key no longer known, or damaged: read it afresh.
+            }
+          }
+          const row = await query(args);
+          if (row !== null && cached === null) {
+            await redis.set(key, encryptText(keyring, serialize(row)), "EX", ttl, "NX").catch(() => undefined);
+          }
+          return row;
+        },
+        // A write's cache change is part of the write: if Redis refuses it, the write's caller hears
+        // of it (the row in PostgreSQL is changed all the same, and the cached one expires in `ttl`).
+        async create({ args, query }) {
+          const row = await query(args);
+          await bury(row);
+          return row;
+        },
+        async update({ args, query }) {
+          const row = await query(args);
+          await bury(row);
+          return row;
+        },
+        async upsert({ args, query }) {
+          const row = await query(args);
+          await bury(row);
+          return row;
+        },
+        async delete({ args, query }) {
+          const row = await query(args);
+          await bury(row);
+          return row;
+        },
+        async updateMany({ args, query }) {
+          const result = await query(args);
+          await buryAll();
+          return result;
+        },
+        async deleteMany({ args, query }) {
+          const result = await query(args);
+          await buryAll();
+          return result;
+        },
+      },
+    },
+  });
+}
