@@ -35,4 +35,4 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # Bot and workers together; docker-compose.yml runs them apart (`bot` / `worker`) after a one-shot
 # `migrate` (node --import tsx src/db/migrate-cli.ts deploy).
 STOPSIGNAL SIGTERM
-CMD ["node", "--import", "tsx", "src/main.ts", "all"]
+CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "src/main.ts", "all"]

@@ -92,8 +92,13 @@ export interface LifelineEnv {
   extra?: Record<string, string>;
 }
 
+/** The V8 flag `npm start` (package.json), the systemd unit and the Dockerfile run Lifeline with. */
+export const START_NODE_ARGS = ["--max-semi-space-size=32"];
+
 /** `src/main.ts <role>` exactly as `npm start` runs it, logging at the production level (info). */
 export function spawnLifeline(fake: FakeTelegram, role: "bot" | "all", e: LifelineEnv): BotProcess {
+  const start = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.start ?? "";
+  if (!START_NODE_ARGS.every((arg) => start.includes(arg))) throw new Error(`npm start no longer runs node with ${START_NODE_ARGS.join(" ")}: update bench/_bots.ts`);
   return spawnBot(
     "src/main.ts",
     [role],
@@ -110,7 +115,7 @@ export function spawnLifeline(fake: FakeTelegram, role: "bot" | "all", e: Lifeli
     },
     "bot started",
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the bot, written when it stops (open in Chrome DevTools).
-    process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [],
+    [...START_NODE_ARGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []), ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])],
   );
 }
 

@@ -7,6 +7,7 @@ import { DEFAULT_DATABASE_URL, applyMigrations, dropDatabase, withDatabase } fro
 import { getLetterById, submitLetter } from "../src/db/repositories/letters.js";
 import { generateKeyBase64, parseKeyring } from "../src/privacy/cipher.js";
 import type { PrismaClient } from "../src/generated/prisma/client.js";
+import { median, report } from "./_report.js";
 
 const SAMPLES = 400;
 const TEXT = "Здравствуйте, Алексей! Пишу вам из Тулы. У нас выпал первый снег, и я вспомнила вас. ".repeat(35);
@@ -29,7 +30,6 @@ async function once(prisma: PrismaClient, writerId: number): Promise<number> {
   return performance.now() - started;
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   await applyMigrations(url);
@@ -52,6 +52,17 @@ async function main(): Promise<void> {
     const [p, e] = [median(times.plain), median(times.encrypted)];
     console.log(`letter create+read (${TEXT.length} chars): ${p.toFixed(2)} ms without encryption, ${e.toFixed(2)} ms with`);
     console.log(`encryption cost: ${(((e - p) / p) * 100).toFixed(1)} % (ratio ${(e / p).toFixed(3)}; goal under 10 %)`);
+    report({
+      id: "columns.letter",
+      benchmark: "columns encrypted at rest",
+      measure: `a ${TEXT.length}-character letter stored and read back`,
+      value: e,
+      unit: "ms",
+      baseline: p,
+      baselineLabel: "the same without encryption",
+      // Shown, not judged here: issue 10's "under 10 %" was met when measured; the figure is kept to watch.
+      lowerIsBetter: true,
+    });
   } finally {
     await plain.$disconnect();
     await encrypted.$disconnect();

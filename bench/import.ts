@@ -3,6 +3,7 @@
 // same list again (nothing to write) and the list with 10% of the rows changed (a new sentence,
 // some transfers and releases). Runs in a scratch database on the DATABASE_URL server, dropped at the end.
 import { randomBytes } from "node:crypto";
+import { report } from "./_report.js";
 import { createPrisma } from "../src/db/client.js";
 import { DEFAULT_DATABASE_URL, applyMigrations, dropDatabase, withDatabase } from "../src/db/migrate.js";
 import { applyPrisonerImport } from "../src/db/repositories/prisoner-import.js";
@@ -88,6 +89,9 @@ async function main(): Promise<void> {
     await measure("re-import unchanged", rows);
     await measure("10% changed", rows.map((r, i) => changed(r, i)));
     console.table(results);
+    for (const r of results) {
+      report({ id: `import.${String(r.scenario).replace(/[^a-z0-9]+/gi, "-")}`, benchmark: "prisoner list import", measure: `${r.scenario}, ${r.rows} people`, value: Number(r["rows/s"]), unit: "rows/s" });
+    }
   } finally {
     await prisma.$disconnect();
     await dropDatabase(url);

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { OutgoingPace } from "../src/workers/telegram-pace.js";
+import { report } from "./_report.js";
 
 const url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `lifeline-bench-pace-${randomBytes(3).toString("hex")}`;
@@ -38,6 +39,11 @@ try {
     while (sentAt[j]! <= sentAt[i]! - 1000) j++;
     busiest = Math.max(busiest, i - j + 1);
   }
+  const bench = "outgoing pace";
+  report({ id: "pace.check", benchmark: bench, measure: "one check (Redis round trip + script)", value: perCheckMs * 1000, unit: "µs" });
+  report({ id: "pace.rate", benchmark: bench, measure: `${messages} messages, 10 senders on 2 connections`, value: messages / seconds, unit: "msg/s" });
+  // Telegram's limit is about 30 messages a second per bot: no second may see more.
+  report({ id: "pace.busiest", benchmark: bench, measure: "busiest second", value: busiest, unit: "msgs", goal: { on: "value", op: "<=", target: 30 } });
   console.table([
     { measure: "one check (Redis round trip + script)", value: `${(perCheckMs * 1000).toFixed(0)} µs` },
     { measure: `${messages} messages, 10 senders on 2 connections`, value: `${seconds.toFixed(1)} s (${(messages / seconds).toFixed(1)}/s)` },

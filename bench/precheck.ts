@@ -1,5 +1,6 @@
 // Pre-check speed and memory: how long one letter takes, by length, best and median of many runs.
 import { precheckLetter } from "../src/domain/precheck/index.js";
+import { report } from "./_report.js";
 
 const paragraph =
   "Привет! Сегодня я гуляла в парке с собакой, читала книгу и думала о том, что тебе написать. " +
@@ -31,3 +32,6 @@ for (const length of [1_000, 5_000, 10_000, 50_000]) {
   });
 }
 console.table(rows);
+for (const row of rows) {
+  report({ id: `precheck.${row.characters}`, benchmark: "pre-check", measure: `a letter of ${Number(row.characters).toLocaleString("en")} characters (median)`, value: Number(row["median ms"]), unit: "ms" });
+}

@@ -19,6 +19,7 @@ import { pdfLabelsFrom, renderLetterPdf, type PdfLabels } from "../src/media/pdf
 import { processLetterPage } from "../src/media/photo.js";
 import { generateKeyBase64, parseKeyring } from "../src/privacy/cipher.js";
 import { createFileStorage } from "../src/storage/index.js";
+import { median, report } from "./_report.js";
 
 const FILE_SAMPLES = 200;
 const PRINT_SAMPLES = 30;
@@ -58,7 +59,6 @@ function plainStore(root: string): Store {
   };
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 interface Sample {
   wall: number;
@@ -66,7 +66,7 @@ interface Sample {
 }
 
 /** Runs both sides in alternating order and prints the medians. */
-async function compare(samples: number, warmUp: number, run: (store: Store, i: number) => Promise<void>, stores: Record<"plain" | "encrypted", Store>) {
+async function compare(samples: number, warmUp: number, run: (store: Store, i: number) => Promise<void>, stores: Record<"plain" | "encrypted", Store>): Promise<{ plain: number; encrypted: number }> {
   const times = { plain: [] as Sample[], encrypted: [] as Sample[] };
   for (let i = 0; i < samples + warmUp; i++) {
     const order = i % 2 === 0 ? (["plain", "encrypted"] as const) : (["encrypted", "plain"] as const);
@@ -85,6 +85,7 @@ async function compare(samples: number, warmUp: number, run: (store: Store, i: n
   };
   console.log(line("wall", (s) => s.wall));
   console.log(line("CPU ", (s) => s.cpu));
+  return { plain: median(times.plain.map((s) => s.wall)), encrypted: median(times.encrypted.map((s) => s.wall)) };
 }
 
 async function main(): Promise<void> {
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   try {
     const pdf = await tenPagePdf();
     console.log(`1. a 10-page PDF (${(pdf.length / 1024 / 1024).toFixed(2)} MB), write+read (harshest: the baseline is the page cache):`);
-    await compare(FILE_SAMPLES, 10, async (store, i) => {
+    const bare = await compare(FILE_SAMPLES, 10, async (store, i) => {
       await store.put(`letters/${i}/letter.pdf`, pdf);
       if ((await store.get(`letters/${i}/letter.pdf`))?.length !== pdf.length) throw new Error("the PDF did not read back");
     }, stores);
@@ -106,12 +107,24 @@ async function main(): Promise<void> {
     const recipient = { fullName: "Иванов Иван Иванович", birthYear: 1985, facility: "ФКУ ИК-2 УФСИН России по Республике Мордовия", postalAddress: "431130, пос. Ударный, ул. Центральная, д. 1" };
     const kib = pages.reduce((sum, page) => sum + page.length, 0) / 1024;
     console.log(`2. the print job's file work for a 10-page handwritten letter (pages ${kib.toFixed(0)} KiB in all; read, render, store the PDF):`);
-    await compare(PRINT_SAMPLES, 3, async (store, i) => {
+    const printJob = await compare(PRINT_SAMPLES, 3, async (store, i) => {
       const stored = await Promise.all(pages.map(async (_, n) => (await store.get(`letters/print/page-${n + 1}.jpg`)) ?? Buffer.alloc(0)));
       const letterPdf = await renderLetterPdf({ code: "LB-BENCH", recipient, signature: "Аня", body: { kind: "handwritten", pages: stored }, printedOn: new Date() }, labels);
       await store.put(`letters/${i}/letter.pdf`, letterPdf);
     }, stores);
-    console.log("goal: the caller's cost (2) under 10 %");
+    const bench = "files encrypted at rest";
+    report({ id: "storage.file", benchmark: bench, measure: "a 10-page PDF written and read back", value: bare.encrypted, unit: "ms", baseline: bare.plain, baselineLabel: "plain files", lowerIsBetter: true });
+    report({
+      id: "storage.print-job",
+      benchmark: bench,
+      measure: "the print job's file work, 10-page handwritten letter",
+      value: printJob.encrypted,
+      unit: "ms",
+      baseline: printJob.plain,
+      baselineLabel: "plain files",
+      // Shown, not judged here: issue 10's "under 10 %" was met when measured; the figure is kept to watch.
+      lowerIsBetter: true,
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

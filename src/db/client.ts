@@ -4,7 +4,7 @@ import { PrismaClient } from "../generated/prisma/client.js";
 import type { Prisma } from "../generated/prisma/client.js";
 import type { Keyring } from "../privacy/cipher.js";
 import { encryptedColumns } from "./repositories/encrypted-columns.js";
-import { writerCache, type WriterCacheOptions } from "./repositories/writer-cache.js";
+import { attachWriterCache, writerCache, type WriterCacheOptions } from "./repositories/writer-cache.js";
 
 export { DEFAULT_DATABASE_URL } from "./migrate.js";
 
@@ -44,7 +44,9 @@ export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}
  * (src/db/repositories/writer-cache.ts). Every process that changes writers must use it.
  */
 export function withWriterCache(prisma: PrismaClient, opts: WriterCacheOptions): PrismaClient {
-  return prisma.$extends(writerCache(opts)) as unknown as PrismaClient;
+  const client = prisma.$extends(writerCache(opts)) as unknown as PrismaClient;
+  attachWriterCache(client, opts);
+  return client;
 }
 
 // Prisma's messages start with "Invalid `prisma.$queryRaw()` invocation:" and end with

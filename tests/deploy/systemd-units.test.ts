@@ -50,7 +50,7 @@ describe.skipIf(!HAS_SYSTEMD)("deploy/ systemd units", () => {
     const text = await unit("lifeline@.service");
     expect(await verify({ [`lifeline@${role}.service`]: text }, [`lifeline@${role}.service`])).toEqual([]);
     // node directly (npm and sh do not pass SIGTERM on), under the drain's time limit.
-    expect(text).toMatch(/^ExecStart=\/usr\/bin\/node --import tsx src\/main\.ts %i$/m);
+    expect(text).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=32 --import tsx src\/main\.ts %i$/m);
     expect(text).toMatch(/^KillSignal=SIGTERM$/m);
     expect(text).toMatch(/^TimeoutStopSec=\d+$/m);
   });

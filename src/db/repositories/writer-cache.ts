@@ -1,7 +1,8 @@
 // The writer behind a chat is loaded on every update (src/bot/middlewares.ts): a Prisma query that
-// costs more CPU than anything else the bot does for a /help (bench/update.ts). This query extension
-// keeps the row for a short while in Redis, encrypted with the service key like all chat state, so
-// every bot and worker process shares it and nothing lives in one process.
+// costs more CPU than anything else the bot does for a /help (bench/update.ts). The repository's
+// lookups by Telegram id (writers.ts) keep the row for a short while in Redis, encrypted with the
+// service key like all chat state, so every bot and worker process shares it and nothing lives in
+// one process; this query extension keeps the copies true.
 //
 // Correct across processes without locks: every write to a writer (any client built with the same
 // cache: the bot's and the workers') replaces the cached row with a tombstone that lives as long as a
@@ -23,6 +24,7 @@ export interface WriterCacheOptions {
 }
 
 const TOMBSTONE = "-";
+const DEFAULT_TTL = 30;
 
 export function writerCacheKey(prefix: string, telegramId: bigint | number | string): string {
   return `${prefix}:writer-cache:${String(telegramId)}`;
@@ -49,18 +51,41 @@ function revive(json: string): unknown {
   });
 }
 
-/** The Telegram id of a findUnique that asks for a whole writer by Telegram id, and nothing else. */
-function byTelegramIdOnly(args: { where?: object; select?: unknown; include?: unknown; omit?: unknown }): bigint | undefined {
-  if (args.select !== undefined || args.include !== undefined || args.omit !== undefined) return undefined;
-  const where = args.where as Record<string, unknown> | undefined;
-  if (!where || Object.keys(where).length !== 1) return undefined;
-  const id = where.telegramId;
-  return typeof id === "bigint" ? id : undefined;
+const caches = new WeakMap<object, WriterCacheOptions>();
+
+/** Marks a client (made with writerCache's extension) as one whose writers' lookups use the cache. */
+export function attachWriterCache(client: object, opts: WriterCacheOptions): void {
+  caches.set(client, opts);
 }
 
+/**
+ * A writer by Telegram id through the cache of `db`, when it has one (transactions have none):
+ * before Prisma is asked at all, since Prisma's own work for a lookup costs more than the lookup.
+ */
+export async function cachedWriter<W extends object>(db: object, telegramId: bigint, load: () => Promise<W | null>): Promise<W | null> {
+  const opts = caches.get(db);
+  if (!opts) return load();
+  const key = writerCacheKey(opts.prefix, telegramId);
+  // Redis trouble is never the writer's trouble: PostgreSQL answers instead.
+  const cached = await opts.redis.get(key).catch(() => null);
+  if (cached !== null && cached !== TOMBSTONE) {
+    try {
+      return revive(decryptText(opts.keyring, cached)) as W;
+    } catch {
+      // Under a key no longer known, or damaged: read it afresh.
+    }
+  }
+  const row = await load();
+  if (row !== null && cached === null) {
+    await opts.redis.set(key, encryptText(opts.keyring, serialize(row)), "EX", opts.ttlSeconds ?? DEFAULT_TTL, "NX").catch(() => undefined);
+  }
+  return row;
+}
+
+/** The query extension that keeps the cache true: every write to a writer replaces its cached copy with a tombstone. */
 export function writerCache(opts: WriterCacheOptions) {
-  const { redis, prefix, keyring } = opts;
-  const ttl = opts.ttlSeconds ?? 30;
+  const { redis, prefix } = opts;
+  const ttl = opts.ttlSeconds ?? DEFAULT_TTL;
   /** After a write of one row: its cached copy goes (every cached writer, if the row came back without its Telegram id). */
   const bury = async (row: unknown): Promise<void> => {
     if (row === null || typeof row !== "object") return;
@@ -82,25 +107,6 @@ export function writerCache(opts: WriterCacheOptions) {
     name: "writer-cache",
     query: {
       writer: {
-        async findUnique({ args, query }) {
-          const telegramId = byTelegramIdOnly(args);
-          if (telegramId === undefined) return query(args);
-          const key = writerCacheKey(prefix, telegramId);
-          // Redis trouble is never the writer's trouble: PostgreSQL answers instead.
-          const cached = await redis.get(key).catch(() => null);
-          if (cached !== null && cached !== TOMBSTONE) {
-            try {
-              return revive(decryptText(keyring, cached));
-            } catch {
-              // Under a key no longer known, or damaged: read it afresh.
-            }
-          }
-          const row = await query(args);
-          if (row !== null && cached === null) {
-            await redis.set(key, encryptText(keyring, serialize(row)), "EX", ttl, "NX").catch(() => undefined);
-          }
-          return row;
-        },
         // A write's cache change is part of the write: if Redis refuses it, the write's caller hears
         // of it (the row in PostgreSQL is changed all the same, and the cached one expires in `ttl`).
         async create({ args, query }) {

@@ -1,6 +1,7 @@
 import { Prisma } from "../../generated/prisma/client.js";
 import type { Language, Writer } from "../../generated/prisma/client.js";
 import type { Db } from "../client.js";
+import { cachedWriter } from "./writer-cache.js";
 
 export type { Writer };
 export type WriterLanguage = Language;
@@ -14,7 +15,7 @@ export async function getOrCreateWriter(
   input: { telegramId: bigint | number; language: WriterLanguage },
 ): Promise<Writer> {
   const telegramId = BigInt(input.telegramId);
-  const existing = await db.writer.findUnique({ where: { telegramId } });
+  const existing = await cachedWriter(db, telegramId, () => db.writer.findUnique({ where: { telegramId } }));
   if (existing) return existing;
   try {
     return await db.writer.create({ data: { telegramId, language: input.language } });
@@ -27,7 +28,8 @@ export async function getOrCreateWriter(
 }
 
 export function findWriterByTelegramId(db: Db, telegramId: bigint | number): Promise<Writer | null> {
-  return db.writer.findUnique({ where: { telegramId: BigInt(telegramId) } });
+  const id = BigInt(telegramId);
+  return cachedWriter(db, id, () => db.writer.findUnique({ where: { telegramId: id } }));
 }
 
 export function findWriterById(db: Db, writerId: number): Promise<Writer | null> {
