@@ -475,7 +475,11 @@ export class FakeGroup extends SimulatedChat {
    * an administrator with more rights): a new chat with a new id; the old id refuses every call with
    * `migrate_to_chat_id`. The bot gets the two service messages, as in Telegram.
    */
-  upgradeToSupergroup(by: FakeUser): FakeGroup {
+  /**
+   * Telegram upgrades the group: the old chat gets `migrate_to_chat_id`, the new one
+   * `migrate_from_chat_id`, in that order unless `newFirst` (a bot may see them either way round).
+   */
+  upgradeToSupergroup(by: FakeUser, opts: { newFirst?: boolean } = {}): FakeGroup {
     if (this.state.chat.type !== "group") throw new Error(`Chat ${this.id} is not a basic group`);
     const newId = Number(`-100${Math.abs(this.id)}`);
     const next = this.world.addChat({ id: newId, type: "supergroup", title: this.state.chat.title });
@@ -487,9 +491,10 @@ export class FakeGroup extends SimulatedChat {
       const { text: _text, ...message } = toApiMessage(stored, chat) as Message & { text?: string };
       return { ...message, ...field };
     };
-    this.world.pushUpdate({ message: service(oldMessage, this.state, { migrate_to_chat_id: newId }) });
+    const toOld = { message: service(oldMessage, this.state, { migrate_to_chat_id: newId }) };
+    const toNew = { message: service(newMessage, next, { migrate_from_chat_id: this.id }) };
     this.state.migratedTo = newId;
-    this.world.pushUpdate({ message: service(newMessage, next, { migrate_from_chat_id: this.id }) });
+    for (const update of opts.newFirst === true ? [toNew, toOld] : [toOld, toNew]) this.world.pushUpdate(update);
     return new FakeGroup(this.world, next, this.waits);
   }
 

@@ -4,6 +4,7 @@
 // anyone their own Telegram id (what ADMIN_IDS and /operators add need). A group upgraded to a
 // supergroup stays the operators' chat.
 import { Composer, InlineKeyboard } from "grammy";
+import { claimNotice } from "../../db/repositories/settings.js";
 import { clearChatCommands, setOperatorsChatCommands } from "../../telegram/commands.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
@@ -103,15 +104,19 @@ export function setupFeature(deps: FeatureDeps): Composer<BotContext> {
   });
 
   // Telegram upgraded the group to a supergroup: the old id stops working, the new one is stored.
-  groups.on("message:migrate_to_chat_id", async (ctx) => {
-    await operatorsChat.migrate(ctx.chat.id, ctx.message.migrate_to_chat_id);
-  });
-  groups.on("message:migrate_from_chat_id", async (ctx) => {
-    if (await operatorsChat.migrate(ctx.message.migrate_from_chat_id, ctx.chat.id)) {
-      await setOperatorsChatCommands(ctx.api, i18n, ctx.chat.id, deps.config.operatorsLanguage).catch(() => undefined);
-      await ctx.reply(ctx.t("setup-migrated", { chatId: String(ctx.chat.id) }));
-    }
-  });
+  // Telegram tells both chats (the old one: migrate_to, the new one: migrate_from), and the two
+  // updates are handled side by side, in either order: whichever comes first moves the binding,
+  // and the one notice in the new chat is claimed in the database, so it is posted exactly once.
+  const migrated = async (ctx: BotContext, from: number, to: number): Promise<void> => {
+    await operatorsChat.migrate(from, to);
+    const info = await operatorsChat.info();
+    if (info.chatId !== to || info.binding?.migratedFrom !== from) return;
+    if (!(await claimNotice(deps.prisma, `operators-chat-migrated:${from}:${to}`))) return;
+    await setOperatorsChatCommands(ctx.api, i18n, to, deps.config.operatorsLanguage).catch(() => undefined);
+    await ctx.api.sendMessage(to, ctx.t("setup-migrated", { chatId: String(to) }));
+  };
+  groups.on("message:migrate_to_chat_id", (ctx) => migrated(ctx, ctx.chat.id, ctx.message.migrate_to_chat_id));
+  groups.on("message:migrate_from_chat_id", (ctx) => migrated(ctx, ctx.message.migrate_from_chat_id, ctx.chat.id));
 
   // /whoami anywhere: your own id (ADMIN_IDS and /operators add need it), your role, the chat's id.
   composer.command("whoami", async (ctx) => {
