@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { deleteRedisKeys } from "./_redis.js";
 import sharp from "sharp";
 import { startApp, type App } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
@@ -62,20 +62,6 @@ export async function startDeliveryWorld(workers: number): Promise<DeliveryWorld
   } catch (err) {
     await close();
     throw err;
-  }
-}
-
-async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    await redis.quit();
   }
 }
 

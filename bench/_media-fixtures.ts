@@ -8,6 +8,8 @@ import { createDeflate } from "node:zlib";
 import sharp, { type Sharp } from "sharp";
 import type { PrintableLetter } from "../src/media/pdf.js";
 import { processLetterPage } from "../src/media/photo.js";
+import { pngChunk } from "../tests/media/images.js";
+import { prng } from "../tests/media/pages.js";
 
 const MiB = 1024 * 1024;
 export const HANDWRITTEN_PAGES = 6;
@@ -20,17 +22,6 @@ export const fixtureFiles = {
   bomb: "bomb-20000.png",
   page: (n: number) => `page-${n}.jpg`,
 };
-
-/** xorshift32: deterministic, fast enough to fill 36 MB of pixels. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
 
 /**
  * A photographed page: uneven lighting (a diagonal gradient and a vignette), rows of ink strokes,
@@ -63,24 +54,6 @@ function photoPixels(width: number, height: number, seed: number): Buffer {
 
 function photo(width: number, height: number, seed: number): Sharp {
   return sharp(photoPixels(width, height, seed), { raw: { width, height, channels: 3 } });
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, "latin1");
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 /**

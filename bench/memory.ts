@@ -7,11 +7,11 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { DEFAULT_DATABASE_URL, applyMigrations, dropDatabase, withDatabase } from "../src/db/migrate.js";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../src/fake-telegram/index.js";
 import { generateKeyBase64 } from "../src/privacy/cipher.js";
 import { helpBurst, spawnLifeline, type BotProcess } from "./_bots.js";
+import { deleteRedisKeys } from "./_redis.js";
 import { report } from "./_report.js";
 
 const WRITERS = 1_000;
@@ -79,14 +79,7 @@ async function main(): Promise<void> {
   } finally {
     await bot?.stop();
     await fake?.close();
-    const redis = new Redis(redisUrl);
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}:*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-    await redis.quit();
+    await deleteRedisKeys(redisUrl, redisPrefix);
     await dropDatabase(databaseUrl);
     rmSync(storageDir, { recursive: true, force: true });
   }

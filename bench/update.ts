@@ -11,13 +11,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { createPrisma } from "../src/db/client.js";
 import { DEFAULT_DATABASE_URL, applyMigrations, dropDatabase, withDatabase } from "../src/db/migrate.js";
 import { startFakeTelegram, type FakeTelegram, type FakeUser } from "../src/fake-telegram/index.js";
 import { generateKeyBase64, parseKeyring } from "../src/privacy/cipher.js";
 import { createLetterFixture } from "../tests/helpers/letter-fixtures.js";
 import { helpBurst, pressBurst, spawnBareBot, spawnLifeline, type BotProcess } from "./_bots.js";
+import { deleteRedisKeys } from "./_redis.js";
 import { median, report } from "./_report.js";
 
 const USERS = 200;
@@ -162,10 +162,7 @@ async function main(): Promise<void> {
     await Promise.all(bots.map((b) => b.stop()));
     await Promise.all(fakes.map((f) => f.close()));
     await prisma.$disconnect();
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${redisPrefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-    await redis.quit();
+    await deleteRedisKeys(redisUrl, redisPrefix);
     await dropDatabase(databaseUrl);
     rmSync(storageDir, { recursive: true, force: true });
   }

@@ -65,7 +65,8 @@ export function readExifGpsLatitude(exif: Buffer): number[] | undefined {
   return Array.from({ length: latitude.count }, (_, i) => u32(latitude.value + i * 8) / u32(latitude.value + i * 8 + 4));
 }
 
-function pngChunk(type: string, body: Buffer): Buffer {
+/** A PNG chunk: length, type, body and CRC (bench/_media-fixtures.ts builds its bomb from these too). */
+export function pngChunk(type: string, body: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(body.length, 0);
   head.write(type, 4, "latin1");
