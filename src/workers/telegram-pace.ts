@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Transformer } from "grammy";
 import type { Redis } from "ioredis";
+import { redisScript } from "../storage/redis-script.js";
 
 /**
  * One pace: messages at least `intervalMs` apart on average, up to `burst` at once after a quiet
@@ -56,7 +57,7 @@ export interface Paces {
  * KEYS: buckets, then the claim. ARGV: cost, force, claimant, may claim, then interval and burst per
  * bucket. Returns {wait, the last bucket's own wait}: {0, 0} when taken.
  */
-const TAKE_SCRIPT = `
+const TAKE_SCRIPT = redisScript(`
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local cost = tonumber(ARGV[1])
@@ -97,14 +98,14 @@ for i = 1, n do
   redis.call('SET', KEYS[i], string.format('%.0f', tat), 'PX', string.format('%.0f', tat - now + 100 * interval + 1000))
 end
 return {0, 0}
-`;
+`);
 
 /**
  * Telegram refused a send with 429 and retry_after: nothing more goes into that bucket until then.
  * Moves the bucket's TAT to at least now + hold + (burst - 1) * interval, so the next send waits
  * out the rest of retry_after whichever process makes it. KEYS: bucket. ARGV: hold ms, interval, burst.
  */
-const HOLD_SCRIPT = `
+const HOLD_SCRIPT = redisScript(`
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[2])
@@ -114,14 +115,14 @@ if until_tat > tat then
   redis.call('SET', KEYS[1], string.format('%.0f', until_tat), 'PX', string.format('%.0f', until_tat - now + 100 * interval + 1000))
 end
 return 1
-`;
+`);
 
 /**
  * Telegram answered a send into this chat: the chat's next turn is counted from now, the latest
  * moment the message can have reached Telegram, not from when it set out. Moves the bucket's TAT
  * to at least now + (cost - burst + 1) * interval. KEYS: chat bucket. ARGV: cost, interval, burst.
  */
-const SETTLE_SCRIPT = `
+const SETTLE_SCRIPT = redisScript(`
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local interval = tonumber(ARGV[2])
@@ -131,7 +132,7 @@ if until_tat > tat then
   redis.call('SET', KEYS[1], string.format('%.0f', until_tat), 'PX', string.format('%.0f', until_tat - now + 100 * interval + 1000))
 end
 return 1
-`;
+`);
 
 /** Bot API methods that put messages into a chat; edits, answers and reads are not paced. */
 const PACED_METHOD = /^(send(?!ChatAction$)[A-Za-z]+|copyMessages?|forwardMessages?)$/;
@@ -204,7 +205,7 @@ export class OutgoingPace {
   /** ms to wait (0: taken), and how much of it is the chat's own turn; see TAKE_SCRIPT for the claim. */
   private async take(chatId: number | undefined, cost: number, force: boolean, claimant = "", mayClaim = false): Promise<{ wait: number; chatWait: number }> {
     const { keys, args } = this.buckets(chatId);
-    const answer = (await this.redis.eval(TAKE_SCRIPT, keys.length + 1, ...keys, `${this.keyPrefix}:claim`, cost, force ? "1" : "0", claimant, mayClaim ? "1" : "0", ...args)) as unknown[];
+    const answer = (await TAKE_SCRIPT(this.redis, [...keys, `${this.keyPrefix}:claim`], [cost, force ? "1" : "0", claimant, mayClaim ? "1" : "0", ...args])) as unknown[];
     return { wait: Number(answer[0]), chatWait: Number(answer[1]) };
   }
 
@@ -233,7 +234,7 @@ export class OutgoingPace {
   async holdOff(chatId: number | undefined, retryAfterSeconds: number): Promise<void> {
     const { keys, args } = this.buckets(chatId);
     const index = keys.length - 1;
-    await this.redis.eval(HOLD_SCRIPT, 1, keys[index]!, Math.ceil(retryAfterSeconds * 1000), args[2 * index]!, args[2 * index + 1]!);
+    await HOLD_SCRIPT(this.redis, [keys[index]!], [Math.ceil(retryAfterSeconds * 1000), args[2 * index]!, args[2 * index + 1]!]);
   }
 
   /**
@@ -244,7 +245,7 @@ export class OutgoingPace {
   async settle(chatId: number | undefined, cost = 1): Promise<void> {
     if (chatId === undefined) return;
     const { keys, args } = this.buckets(chatId);
-    await this.redis.eval(SETTLE_SCRIPT, 1, keys[1]!, cost, args[2]!, args[3]!);
+    await SETTLE_SCRIPT(this.redis, [keys[1]!], [cost, args[2]!, args[3]!]);
   }
 
   /** Sends still waiting for their turn give up within a second (called when the app stops). */
