@@ -61,6 +61,23 @@ describe("writer cache", () => {
     expect((await findWriterByTelegramId(worker, telegramId))?.botBlockedAt).toBeNull();
   });
 
+  it("a new writer is cached as created, unless a tombstone of an erased one is still there", async () => {
+    const telegramId = uniqueTelegramId();
+    const created = await getOrCreateWriter(bot, { telegramId, language: "ru" });
+    expect(await redis.get(writerCacheKey(prefix, telegramId))).toMatch(/^enc1:/);
+    // Served from the copy made at creation: a change behind the cache's back is not seen yet.
+    await plain.writer.update({ where: { id: created.id }, data: { language: "en" } });
+    expect(await findWriterByTelegramId(worker, telegramId)).toEqual(created);
+
+    // Erased and back within the TTL: the erasure's tombstone stays, the new row comes from PostgreSQL.
+    await deleteWriterData(worker, created.id);
+    const again = await getOrCreateWriter(bot, { telegramId, language: "en" });
+    expect(again.id).not.toBe(created.id);
+    expect(await redis.get(writerCacheKey(prefix, telegramId))).toBe("-");
+    await plain.writer.update({ where: { id: again.id }, data: { signatureName: "Оля" } });
+    expect((await findWriterByTelegramId(bot, telegramId))?.signatureName).toBe("Оля");
+  });
+
   it("a deleted writer is gone at once, from every client", async () => {
     const telegramId = uniqueTelegramId();
     const writer = await getOrCreateWriter(bot, { telegramId, language: "en" });

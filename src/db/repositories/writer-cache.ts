@@ -6,7 +6,7 @@
 //
 // Correct across processes without locks: every write to a writer (any client built with the same
 // cache: the bot's and the workers') replaces the cached row with a tombstone that lives as long as a
-// cached row would, and a read caches only where nothing is (SET NX). A read that fetched the old row
+// cached row would, and a read (or the creation of the row) caches only where nothing is (SET NX). A read that fetched the old row
 // just before a write therefore cannot put it back; after a change the writer is read from PostgreSQL
 // until the tombstone expires. Clients without the cache (the CLI) change writers too rarely to
 // matter: what they change is seen within the TTL.
@@ -93,6 +93,12 @@ export function writerCache(opts: WriterCacheOptions) {
     if (typeof telegramId !== "bigint") return buryAll();
     await redis.set(writerCacheKey(prefix, telegramId), TOMBSTONE, "EX", ttl);
   };
+  /** After a create: the new row, where nothing is cached. */
+  const cacheNew = async (row: unknown): Promise<void> => {
+    const telegramId = row !== null && typeof row === "object" ? (row as { telegramId?: unknown }).telegramId : undefined;
+    if (typeof telegramId !== "bigint") return bury(row);
+    await redis.set(writerCacheKey(prefix, telegramId), encryptText(opts.keyring, serialize(row as object)), "EX", ttl, "NX");
+  };
   /** Writes that name no single row: every cached writer goes (rare: no repository does this today). */
   const buryAll = async (): Promise<void> => {
     let cursor = "0";
@@ -109,9 +115,12 @@ export function writerCache(opts: WriterCacheOptions) {
       writer: {
         // A write's cache change is part of the write: if Redis refuses it, the write's caller hears
         // of it (the row in PostgreSQL is changed all the same, and the cached one expires in `ttl`).
+        // A new writer is cached at once (a first contact is followed by its next updates within
+        // seconds): nothing older can be cached for a Telegram id without a row, and SET NX leaves a
+        // tombstone of a write that came in between (or of the erasure of an earlier writer) alone.
         async create({ args, query }) {
           const row = await query(args);
-          await bury(row);
+          await cacheNew(row);
           return row;
         },
         async update({ args, query }) {
