@@ -25,6 +25,8 @@ const HELP_PER_USER = 10;
 const PRESSES_PER_USER = 3;
 const ROUNDS = 3;
 const WAIT = { timeoutMs: 60_000 };
+// BENCH_UPDATE_KINDS=help (or press): only that measure, e.g. for a CPU profile (BENCH_CPU_PROF) of one path.
+const KINDS = (["help", "press"] as const).filter((kind) => (process.env.BENCH_UPDATE_KINDS ?? "help,press").split(",").includes(kind));
 
 const databaseUrl = withDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL, `lifeline_bench_${randomBytes(4).toString("hex")}`);
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     // (/help too) go through the conversation first, which is the button's measure, not /help's.
     const [bareHelpUsers, bareUsers, lifeHelpUsers, lifeUsers] = [users(bareFake), users(bareFake), users(lifeFake), users(lifeFake)];
     const setupStarted = performance.now();
-    await eachLimited(lifeUsers, 20, async (user) => {
+    if (KINDS.includes("press")) await eachLimited(lifeUsers, 20, async (user) => {
       const { assignmentId } = await createLetterFixture(prisma, { telegramId: user.id, language: "ru", signatureName: "Аня" });
       await intoLetterFlow(user, assignmentId);
     });
@@ -90,8 +92,10 @@ async function main(): Promise<void> {
     // Warm-up: JIT, connection pools, every writer known.
     await helpBurst(bareFake, bareHelpUsers, 2);
     await helpBurst(lifeFake, lifeHelpUsers, 2);
-    await pressBurst(bareFake, bareUsers, 1, /^bare:prev$/);
-    await pressBurst(lifeFake, lifeUsers, 1, /^ltr:[0-9a-f]+:prev$/);
+    if (KINDS.includes("press")) {
+      await pressBurst(bareFake, bareUsers, 1, /^bare:prev$/);
+      await pressBurst(lifeFake, lifeUsers, 1, /^ltr:[0-9a-f]+:prev$/);
+    }
 
     /** A burst's rate, and the bot process's CPU time per update meanwhile (less sensitive to a busy machine). */
     const timed = async (bot: BotProcess, updates: number, burst: () => Promise<number>): Promise<{ rate: number; cpu: number }> => {
@@ -109,7 +113,7 @@ async function main(): Promise<void> {
     type Sample = { rate: number; cpu: number };
     const samples = { help: { bare: [] as Sample[], life: [] as Sample[] }, press: { bare: [] as Sample[], life: [] as Sample[] } };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of ["help", "press"] as const) {
+      for (const kind of KINDS) {
         const order = round % 2 === 0 ? (["bare", "life"] as const) : (["life", "bare"] as const);
         for (const who of order) samples[kind][who].push(await runs[kind][who]());
       }
@@ -117,7 +121,7 @@ async function main(): Promise<void> {
         const [b, l] = [samples[kind].bare.at(-1)!, samples[kind].life.at(-1)!];
         return `${l.rate.toFixed(0)} vs ${b.rate.toFixed(0)}/s (CPU ${l.cpu.toFixed(2)} vs ${b.cpu.toFixed(2)} ms each)`;
       };
-      console.log(`round ${round + 1}: /help ${line("help")}; Preview ${line("press")}`);
+      console.log(`round ${round + 1}: ${KINDS.map((kind) => `${kind === "help" ? "/help" : "Preview"} ${line(kind)}`).join("; ")}`);
     }
     const help = { bare: samples.help.bare.map((x) => x.rate), life: samples.help.life.map((x) => x.rate) };
     const press = { bare: samples.press.bare.map((x) => x.rate), life: samples.press.life.map((x) => x.rate) };
@@ -125,28 +129,32 @@ async function main(): Promise<void> {
 
     const bench = "update handling";
     const baselineLabel = "bare grammY bot with the runner";
-    const helpResult = report({
-      id: "update.help",
-      benchmark: bench,
-      measure: `/help through the whole bot (${USERS} writers × ${HELP_PER_USER})`,
-      value: median(help.life),
-      unit: "updates/s",
-      baseline: median(help.bare),
-      baselineLabel,
-      goal: { on: "ratio", op: ">=", target: 0.5 },
-    });
-    report({ id: "update.help.absolute", benchmark: bench, measure: "/help, absolute rate", value: helpResult.value, unit: "updates/s", goal: { on: "value", op: ">=", target: 1000 } });
-    report({
-      id: "update.press",
-      benchmark: bench,
-      measure: `a button inside the letter conversation (${USERS} writers × ${PRESSES_PER_USER})`,
-      value: median(press.life),
-      unit: "presses/s",
-      baseline: median(press.bare),
-      baselineLabel,
-      goal: { on: "ratio", op: ">=", target: 0.3 },
-    });
-    for (const kind of ["help", "press"] as const) {
+    if (KINDS.includes("help")) {
+      const helpResult = report({
+        id: "update.help",
+        benchmark: bench,
+        measure: `/help through the whole bot (${USERS} writers × ${HELP_PER_USER})`,
+        value: median(help.life),
+        unit: "updates/s",
+        baseline: median(help.bare),
+        baselineLabel,
+        goal: { on: "ratio", op: ">=", target: 0.5 },
+      });
+      report({ id: "update.help.absolute", benchmark: bench, measure: "/help, absolute rate", value: helpResult.value, unit: "updates/s", goal: { on: "value", op: ">=", target: 1000 } });
+    }
+    if (KINDS.includes("press")) {
+      report({
+        id: "update.press",
+        benchmark: bench,
+        measure: `a button inside the letter conversation (${USERS} writers × ${PRESSES_PER_USER})`,
+        value: median(press.life),
+        unit: "presses/s",
+        baseline: median(press.bare),
+        baselineLabel,
+        goal: { on: "ratio", op: ">=", target: 0.3 },
+      });
+    }
+    for (const kind of KINDS) {
       report({
         id: `update.${kind}.cpu`,
         benchmark: bench,
