@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { Composer, InlineKeyboard } from "grammy";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sessionKey } from "../../src/bot/index.js";
 import type { BotContext } from "../../src/bot/context.js";
 import type { ConversationModule } from "../../src/bot/conversations/index.js";
@@ -35,8 +35,8 @@ describe("/start", () => {
     expect(writer?.language).toBe("ru");
     // Nothing personal beyond the Telegram id and the language.
     expect(writer?.signatureName).toBeNull();
-    // Session state lives in Redis under the app's prefix.
-    expect(await t.app.redis.exists(sessionKey(t.config.redisPrefix, user.id))).toBe(1);
+    // Session state lives in Redis under the app's prefix (written once the update is done, just after the answer).
+    await vi.waitFor(async () => expect(await t.app.redis.exists(sessionKey(t.config.redisPrefix, user.id))).toBe(1), { timeout: 5_000 });
   });
 
   it.each([

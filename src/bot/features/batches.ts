@@ -1,6 +1,6 @@
 // Print batches in the operators' chat: /batch closes the open batch and has the worker render it;
 // "Mark as posted" on the batch message moves every letter in it to posted and tells the writers.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { closeOpenBatch, markBatchPosted } from "../../db/repositories/batches.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

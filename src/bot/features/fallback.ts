@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { mainMenuKeyboard } from "../../messages/keyboards/main-menu.js";

@@ -1,6 +1,7 @@
 // "How to write": the full guide, one screen per section with back navigation (edited in place),
 // and the calm explanation behind a prisoner card's "About the charges" button.
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { GUIDE_SECTIONS, isGuideSection, type GuideSection } from "../../domain/rules.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

@@ -2,7 +2,7 @@
 // its recipient can receive letters again), "Cancel the letter" gives up on it and tells the writer
 // politely. The operator's role is checked at every press; only a letter still held changes, so a
 // second press (or a second operator) is answered with what already happened.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { cancelHeldLetter, loadHeldLetterState, releaseHeldLetters } from "../../db/repositories/letter-holds.js";
 import { HELD_BUTTONS } from "../../messages/views/held-card.js";
 import { sendReleasedOnTheirWay } from "../../queues/held-letters.js";

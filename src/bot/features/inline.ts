@@ -2,7 +2,8 @@
 // opens the bot on that person (/start c_<public token>), where the full card and the letter flow
 // are. The token is random: ids and external ids are sequential, and a link must not let anyone
 // walk through the list.
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { findPrisonerByPublicToken } from "../../db/repositories/prisoners.js";
 import { searchPrisonersByName, waitingPrisoners, type PrisonerSummary } from "../../db/repositories/search.js";

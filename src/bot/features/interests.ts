@@ -1,7 +1,7 @@
 // Interests: a multi-select of fixed interests (checkmarks toggled in place) plus the writer's own
 // words, from Settings or once on the way to the first assignment. Stored on the writer, used by
 // the assignment draw as a bonus for shared interests.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { updateWriterProfile } from "../../db/repositories/writers.js";
 import { customInterests, fixedInterests, isInterestKey, storedInterests, toggleInterest } from "../../domain/interests.js";
 import type { BotContext } from "../context.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import type { InlineKeyboardButton } from "grammy/types";
 import { setWriterLanguage } from "../../db/repositories/writers.js";
 import { setChatCommands } from "../../telegram/commands.js";

@@ -1,4 +1,5 @@
-import { Composer, type MiddlewareFn } from "grammy";
+import { type MiddlewareFn } from "grammy";
+import { Composer } from "../composer.js";
 import { blockedRepliesOfWriter } from "../../db/repositories/replies.js";
 import { findWriterByTelegramId, updateWriterProfile } from "../../db/repositories/writers.js";
 import type { BotContext } from "../context.js";

@@ -1,5 +1,6 @@
 // The moderation card's buttons in the operators' chat, and translations attached by replying to a card.
-import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { GrammyError, type InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { decideLetter, findLetterByCode, lastDecision, loadLetterForCard, setNeedsTranslation, setTranslation, type Decision, type LetterForCard } from "../../db/repositories/moderation.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

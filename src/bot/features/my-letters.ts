@@ -2,7 +2,8 @@
 // answer...) and "Write again"; each letter with its status history and reasons, replies to open
 // again (and their translation, or a request for one), and "Fix and send again" after a request for
 // changes (the same letter, edited).
-import { Composer, InlineKeyboard, InputFile } from "grammy";
+import { InlineKeyboard, InputFile } from "grammy";
+import { Composer } from "../composer.js";
 import { loadWriterLetter, loadWriterReply, type LetterWithHistory } from "../../db/repositories/letter-history.js";
 import { listPenPals, loadThread, type PenPal, type PenPalKey, type ThreadEntry } from "../../db/repositories/pen-pals.js";
 import { recordTranslationAsk, requestTranslation } from "../../db/repositories/reply-translations.js";

@@ -3,7 +3,7 @@
 // Only the language code is stored, on the operator's row. What is posted to everyone in the
 // operators' chat stays in OPERATORS_LANGUAGE (docs/architecture.md, "The operators' languages").
 // Also the operators' /help in their chat.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { setOperatorLanguage } from "../../db/repositories/operators.js";
 import { isLocale, localeOf, type Locale } from "../../messages/i18n.js";
 import { OPERATOR_LANGUAGE_BUTTON, operatorLanguageKeyboard } from "../../messages/views/operator-language.js";

@@ -1,6 +1,7 @@
 // Roles: who may moderate, print, post and forward replies. Checked in the database at the moment
 // of every action (by Telegram id, never by username), so a removed operator's next press fails.
-import { Composer, type MiddlewareFn } from "grammy";
+import { type MiddlewareFn } from "grammy";
+import { Composer } from "../composer.js";
 import { addOperator, authorizeOperator, listOperators, operatorLanguage, removeOperator, type ActingOperator } from "../../db/repositories/operators.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

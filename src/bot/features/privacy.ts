@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { findWriterById, isPristineWriter, summarizeWriterData, type DeletedWriterData } from "../../db/repositories/writers.js";
 import { eraseWriter, type EraseDeps } from "../../privacy/erase-writer.js";
 import { createFileStorage } from "../../storage/index.js";

@@ -1,6 +1,6 @@
 // Reminders: Settings → Reminders (on/off, the writer's clock), and the buttons under a reminder
 // ("Write now", "Stop these reminders"). Sending them is the worker's (src/workers/reminders.ts).
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { defaultUtcOffset, isValidUtcOffset } from "../../domain/reminders.js";
 import { loadThread } from "../../db/repositories/pen-pals.js";
 import { disableReminders, enableReminders, findUnusedAssignment, getReminderSettings, setReminderUtcOffset } from "../../db/repositories/reminders.js";

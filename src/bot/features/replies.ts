@@ -1,7 +1,7 @@
 // Scanned replies: an operator sends photos or a PDF into the operators' chat (replying to the
 // letter's card, or with the code in the caption); the bot stores them and queues the delivery.
 // In private chats: "Write back" under a delivered reply.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { loadLetterForCard } from "../../db/repositories/moderation.js";
 import { ALBUM_QUIET_MS, addAlbumPage } from "../../replies/albums.js";
 import { acceptReplyScans, codeInText, scanUploadOf } from "../../replies/intake.js";

@@ -3,7 +3,7 @@
 // encrypted and goes to the writer once, by the reply-delivery queue ("translation" job, ids only).
 // Installed before the moderation feature: those messages name a letter code too, and a reply to
 // them is not a letter's translation.
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { findReplyByOperatorsMessage, saveTranslation } from "../../db/repositories/reply-translations.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

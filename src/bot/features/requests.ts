@@ -3,7 +3,8 @@
 // ones with "found" (the operator replies with the person's external id), "not found" and
 // "decline" (the operator replies with a reason in their own words); every answer reaches the
 // writer in their language.
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { findPrisonerByExternalId } from "../../db/repositories/prisoners.js";
 import { findWriterById } from "../../db/repositories/writers.js";
 import { callback, id } from "../../messages/callbacks.js";

@@ -1,6 +1,6 @@
 // The rules before the first letter: "Got it" stores the confirmation with RULES_VERSION,
 // then the writer continues where they were going (assignment, a letter to a chosen person, menu).
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { updateWriterProfile } from "../../db/repositories/writers.js";
 import { RULES_VERSION } from "../../domain/rules.js";
 import type { BotContext } from "../context.js";

@@ -3,7 +3,8 @@
 // pages edited in place; a result opens the full card, which leads into the letter flow, or, for
 // someone who cannot receive letters, says why and offers the next option.
 import { randomBytes } from "node:crypto";
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { findPrisonerById, type Prisoner } from "../../db/repositories/prisoners.js";
 import {
   browsePrisoners,

@@ -1,6 +1,6 @@
 // "Send" pressed again after the letter went (a double tap, or a tap on the old summary): the writer
 // is told the letter is already with us and its code, instead of "this button no longer works".
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { findSentLetterCode } from "../../db/repositories/letters.js";
 import { sentLetterKey } from "../../messages/state-keys.js";
 import { sendButtonScope } from "../conversations/letter/buttons.js";

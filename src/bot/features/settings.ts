@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import type { BotContext } from "../context.js";
 import { CB } from "../../messages/keyboards/callbacks.js";
 import { settingsKeyboard } from "../../messages/keyboards/main-menu.js";

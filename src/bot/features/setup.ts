@@ -3,7 +3,8 @@
 // (ADMIN_IDS, or an operator with the admin role) presses it, or sends /setup there. /whoami tells
 // anyone their own Telegram id (what ADMIN_IDS and /operators add need). A group upgraded to a
 // supergroup stays the operators' chat.
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { claimNotice } from "../../db/repositories/settings.js";
 import { clearChatCommands, setOperatorsChatCommands } from "../../telegram/commands.js";
 import type { BotContext } from "../context.js";

@@ -1,6 +1,7 @@
 // Settings → Signature: the name letters are signed with (a steady pseudonym is fine), asked by the
 // letter flow once and changeable here.
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { CB } from "../../messages/keyboards/callbacks.js";

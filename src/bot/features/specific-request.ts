@@ -1,6 +1,6 @@
 // Entry points of "write to someone specific": the form (a conversation) and, once the request is
 // saved, its letter (the letter conversation with { specificRequestId }).
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { findWriterSpecificRequest, specificRequestHasLetter } from "../../db/repositories/specific-requests.js";
 import { SPECIFIC_REQUEST_CONVERSATION_ID } from "../conversations/specific-request.js";
 import type { BotContext } from "../context.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "grammy";
+import { Composer } from "../composer.js";
 import { getStats } from "../../db/repositories/stats.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

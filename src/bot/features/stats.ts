@@ -1,5 +1,5 @@
 // /stats: what Lifeline's writers have done together. Read from maintained counters (cheap at any size).
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { getStats } from "../../db/repositories/stats.js";
 import type { BotContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";

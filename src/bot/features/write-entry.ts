@@ -1,6 +1,6 @@
 // "Write a letter": the rules (if not yet confirmed), the interests offer (first time only), then an
 // assigned person's card with "Write to <name>", "Someone else" and "About the charges".
-import { Composer } from "grammy";
+import { Composer } from "../composer.js";
 import { assignPrisoner, declineAssignment, getActiveAssignment } from "../../db/repositories/assignments.js";
 import { findPrisonerById } from "../../db/repositories/prisoners.js";
 import { callback, id } from "../../messages/callbacks.js";
