@@ -1,7 +1,8 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from "@grammyjs/conversations";
 import { RedisAdapter } from "@grammyjs/storage-redis";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, session, type BotError, type Composer } from "grammy";
+import { Bot, session, type BotError, type Composer as GrammyComposer } from "grammy";
+import { Composer } from "./composer.js";
 import type { BotContext, ConversationContext, SessionData } from "./context.js";
 import { conversationModules, CONVERSATIONS_VERSION, type ConversationModule } from "./conversations/index.js";
 import type { BotDeps, FeatureDeps } from "./deps.js";
@@ -104,7 +105,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   );
   bot.use(order.turn);
 
-  const protectedTree = bot.errorBoundary(onError);
+  // Everything past chat order and flood control is one list in the bot's cheaper Composer (composer.ts).
+  const protectedTree = new Composer<BotContext>();
+  bot.errorBoundary(onError, protectedTree);
   // Sessions and drafts are ciphertext in Redis; the chat's key names nothing but its id.
   const unreadable = (key: string, err: unknown) => logger.error({ err, redis_key: key }, "stored chat state cannot be decrypted; starting it afresh");
   const encrypted = <T>() => new EncryptedStorage<T>(new RedisAdapter<unknown>({ instance: redis }), config.keyring, { onUnreadable: unreadable });
@@ -148,9 +151,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   );
   protectedTree.use(cancelFeature());
   for (const module of modules) {
+    if (module.middleware) protectedTree.use(module.middleware(featureDeps));
     protectedTree.use(createConversation(module.build(featureDeps), { id: module.id }));
   }
-  const installed: Composer<BotContext>[] = [...(options.features ?? defaultFeatures), ...(options.extraFeatures ?? [])].map(
+  const installed: GrammyComposer<BotContext>[] = [...(options.features ?? defaultFeatures), ...(options.extraFeatures ?? [])].map(
     (feature) => feature(featureDeps),
   );
   for (const composer of installed) protectedTree.use(composer);

@@ -1,4 +1,5 @@
 import type { ConversationBuilder } from "@grammyjs/conversations";
+import type { MiddlewareFn } from "grammy";
 import type { BotContext, ConversationContext } from "../context.js";
 import type { FeatureDeps } from "../deps.js";
 import { interestsOwnConversation } from "./interests-own.js";
@@ -21,6 +22,8 @@ export interface ConversationModule {
    * outside context: clean up what the flow left behind (e.g. draft files).
    */
   onExit?(ctx: BotContext, deps: FeatureDeps): Promise<void>;
+  /** Installed right before the conversation (e.g. the letter flow's fresh starts). */
+  middleware?(deps: FeatureDeps): MiddlewareFn<BotContext>;
 }
 
 /**

@@ -14,7 +14,7 @@ import { mainMenuKeyboard } from "../../../messages/keyboards/main-menu.js";
 import { retryTransformer } from "../../../telegram/retry.js";
 import { showRules } from "../../views/rules.js";
 import { touch } from "./activity.js";
-import { parseArgs } from "./args.js";
+import { parseFlowArgs } from "./args.js";
 import { chooseKind } from "./kind.js";
 import { collectPages } from "./pages.js";
 import { precheck } from "./precheck.js";
@@ -37,11 +37,12 @@ function pageSourceOf(deps: FeatureDeps): PageSource {
 
 /**
  * The text or pages until the writer has a letter they want to send; returns the summary's message
- * id. `from: "review"` starts at the summary (after a Send that could not be stored).
+ * id. `from: "review"` starts at the summary (after a Send that could not be stored);
+ * `from: "collecting"` goes on collecting without a prompt (a flow started afresh: restart.ts).
  */
-async function write(run: LetterRun, draft: Draft, firstPrompt: string, from: "start" | "review" = "start"): Promise<number | undefined> {
+async function write(run: LetterRun, draft: Draft, firstPrompt: string, from: "start" | "review" | "collecting" = "start"): Promise<number | undefined> {
   const edit = draft.kind === "typed" ? "letter-typed-edit" : "letter-pages-edit";
-  let promptKey = from === "review" ? edit : firstPrompt;
+  let promptKey: string | undefined = from === "review" ? edit : from === "collecting" ? undefined : firstPrompt;
   let atReview = from === "review";
   for (;;) {
     if (!atReview) {
@@ -84,8 +85,9 @@ export function buildLetter(deps: FeatureDeps, options: LetterConversationOption
   const idleMs = options.idleTimeoutMs ?? LETTER_IDLE_TIMEOUT_MS;
 
   return async (conversation: BotConversation, ctx: ConversationContext, rawArgs?: unknown): Promise<void> => {
-    const args = parseArgs(rawArgs);
-    const setup = await conversation.external(() => loadSetup(deps, storage, ctx.writer, args));
+    const { args, resume } = parseFlowArgs(rawArgs);
+    // Started afresh (restart.ts): the draft and what was loaded come along; nothing is loaded or sent.
+    const setup = resume ? resume.setup : await conversation.external(() => loadSetup(deps, storage, ctx.writer, args));
     const open = opening(setup, args);
     if (!open.open) {
       if ("rules" in open) await showRules(ctx, { kind: "letter", ...open.rules });
@@ -93,15 +95,37 @@ export function buildLetter(deps: FeatureDeps, options: LetterConversationOption
       return;
     }
     const { writerId, nonce, resubmit } = open.setup;
-    const run: LetterRun = { conversation, ctx, deps, storage, pageSource, idleMs, setup: open.setup, target: open.target, writerId, chatId: ctx.chatId, scope: nonce.slice(0, 8) };
-    await touch(run);
-    if (resubmit) {
-      const reasonText = ctx.t("letter-reason", { reason: resubmit.reason ?? "other-changes" });
-      await ctx.reply(ctx.t("letter-resubmit-intro", { code: resubmit.code, recipient: recipient(run, ctx), reasonText }));
+    const run: LetterRun = {
+      conversation,
+      ctx,
+      deps,
+      storage,
+      pageSource,
+      idleMs,
+      args: open.args,
+      setup: open.setup,
+      target: open.target,
+      writerId,
+      chatId: ctx.chatId,
+      scope: nonce.slice(0, 8),
+      waits: 0,
+      ...(resume?.idleCheckArmedAt !== undefined ? { idleCheckArmedAt: resume.idleCheckArmedAt } : {}),
+    };
+    let draft: Draft;
+    let summaryId: number | undefined;
+    if (resume) {
+      draft = resume.draft;
+      summaryId = await write(run, draft, "", "collecting");
+    } else {
+      await touch(run);
+      if (resubmit) {
+        const reasonText = ctx.t("letter-reason", { reason: resubmit.reason ?? "other-changes" });
+        await ctx.reply(ctx.t("letter-resubmit-intro", { code: resubmit.code, recipient: recipient(run, ctx), reasonText }));
+      }
+      // A fixed letter stays what it was: typed or handwritten.
+      draft = newDraft(resubmit ? resubmit.kind : await chooseKind(run), open.setup);
+      summaryId = await write(run, draft, await introduceResubmission(run, draft));
     }
-    // A fixed letter stays what it was: typed or handwritten.
-    const draft = newDraft(resubmit ? resubmit.kind : await chooseKind(run), open.setup);
-    let summaryId = await write(run, draft, await introduceResubmission(run, draft));
     // A Send that could not be stored (the database away for a moment) keeps the draft: the writer
     // is told to try again and finds the summary with its buttons.
     while (!(await send(run, draft, open.args, summaryId))) summaryId = await write(run, draft, "", "review");

@@ -3,6 +3,7 @@ import { createFileStorage } from "../../../storage/index.js";
 import type { ConversationModule } from "../index.js";
 import { cleanupDrafts } from "./activity.js";
 import { buildLetter } from "./flow.js";
+import { letterRestarts, restartPending } from "./restart.js";
 import type { LetterConversationOptions } from "./types.js";
 
 export type { LetterConversationArgs, LetterConversationOptions } from "./types.js";
@@ -14,6 +15,10 @@ export function letterConversation(options: LetterConversationOptions = {}): Con
   return {
     id: LETTER_CONVERSATION_ID,
     build: (deps) => buildLetter(deps, options),
-    onExit: (ctx, deps) => cleanupDrafts(ctx, deps, createFileStorage(deps.config.storageDir, deps.config.keyring)),
+    // A halt that is a fresh start of the same draft (restart.ts) keeps its files and idle clock.
+    onExit: async (ctx, deps) => {
+      if (!restartPending(deps, ctx)) await cleanupDrafts(ctx, deps, createFileStorage(deps.config.storageDir, deps.config.keyring));
+    },
+    middleware: (deps) => letterRestarts(deps, LETTER_CONVERSATION_ID),
   };
 }

@@ -99,10 +99,10 @@ async function onMessage(run: LetterRun, draft: Draft, c: ConversationContext, m
   await showStatus(run, draft, c, message.media_group_id);
 }
 
-/** Collects pages until Done with at least one. */
-export async function collectPages(run: LetterRun, draft: Draft, promptKey: string): Promise<void> {
+/** Collects pages until Done with at least one; without a prompt key it goes on without asking again. */
+export async function collectPages(run: LetterRun, draft: Draft, promptKey: string | undefined): Promise<void> {
   const { ctx } = run;
-  await ctx.reply(ctx.t(promptKey, { max: HANDWRITTEN_MAX_PAGES, count: draft.pages.length }), { reply_markup: keyboardFor(run, draft, ctx) });
+  if (promptKey !== undefined) await ctx.reply(ctx.t(promptKey, { max: HANDWRITTEN_MAX_PAGES, count: draft.pages.length }), { reply_markup: keyboardFor(run, draft, ctx) });
   for (;;) {
     const { c, action } = await next(run, { stage: "pages", draft, keyboard: (t) => (draft.pages.length > 0 ? pagesKeyboard(t, run.scope) : cancelKeyboard(t)) });
     if (action === "done") {

@@ -6,7 +6,7 @@ import type { FileStorage } from "../../../storage/index.js";
 import type { BotConversation, ConversationContext } from "../../context.js";
 import type { FeatureDeps } from "../../deps.js";
 import { localeOf } from "../../../messages/i18n.js";
-import type { Setup } from "./types.js";
+import type { LetterConversationArgs, Setup } from "./types.js";
 
 export interface LetterRun {
   conversation: BotConversation;
@@ -16,6 +16,8 @@ export interface LetterRun {
   storage: FileStorage;
   pageSource: PageSource;
   idleMs: number;
+  /** What the flow was opened with (carried over when it starts afresh). */
+  args: LetterConversationArgs;
   setup: Setup;
   target: LetterTarget;
   writerId: number;
@@ -27,6 +29,9 @@ export interface LetterRun {
    * conversation.external result, so a replay restores it (src/bot/conversations/letter/activity.ts).
    */
   idleCheckArmedAt?: number;
+  /** Updates waited for since the flow was (re)entered, and the last one's id (restart.ts). */
+  waits: number;
+  lastUpdateId?: number;
 }
 
 export function recipientName(run: LetterRun, c: ConversationContext): string {

@@ -114,10 +114,10 @@ async function onMessage(run: LetterRun, draft: Draft, c: ConversationContext): 
   }
 }
 
-/** Collects the text until Done with a sendable letter. */
-export async function collectTyped(run: LetterRun, draft: Draft, promptKey: string): Promise<void> {
+/** Collects the text until Done with a sendable letter; without a prompt key it goes on without asking again. */
+export async function collectTyped(run: LetterRun, draft: Draft, promptKey: string | undefined): Promise<void> {
   const { ctx } = run;
-  await ctx.reply(ctx.t(promptKey, { max: TYPED_LETTER_MAX_CHARS, min: TYPED_LETTER_MIN_CHARS }), { reply_markup: keyboardFor(run, draft, ctx.t) });
+  if (promptKey !== undefined) await ctx.reply(ctx.t(promptKey, { max: TYPED_LETTER_MAX_CHARS, min: TYPED_LETTER_MIN_CHARS }), { reply_markup: keyboardFor(run, draft, ctx.t) });
   for (;;) {
     const { c, action } = await next(run, { stage: "typed", draft, keyboard: (t) => keyboardFor(run, draft, t) });
     if (action === "done") {

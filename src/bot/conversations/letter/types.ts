@@ -64,6 +64,17 @@ export interface Draft {
   albumStatus: { messageId: number; mediaGroupId: string } | undefined;
 }
 
+/**
+ * What a flow that starts afresh (restart.ts) carries over: its arguments, what it loaded before
+ * its first wait, the draft and its idle clock. JSON, from the flow's own encrypted state.
+ */
+export interface Resume {
+  args: LetterConversationArgs;
+  setup: Setup;
+  draft: Draft;
+  idleCheckArmedAt?: number;
+}
+
 export function newDraft(kind: Kind, setup: Setup): Draft {
   const resubmit = setup.resubmit;
   return {

@@ -6,6 +6,7 @@ import type { ConversationContext } from "../../context.js";
 import { mainMenuKeyboard } from "../../../messages/keyboards/main-menu.js";
 import { touch } from "./activity.js";
 import { leaveKeyboard, readButton, type Action } from "./buttons.js";
+import { requestRestart, RESTART_AFTER_WAITS } from "./restart.js";
 import { recipientName, type LetterRun } from "./run.js";
 import { showWhere, type Here } from "./where.js";
 
@@ -90,12 +91,26 @@ async function screenMessage(run: LetterRun, c: ConversationContext): Promise<St
 }
 
 /**
+ * A collecting step that has taken many updates ends the flow here, right after the update in
+ * flight was handled, to be entered again with the draft (restart.ts). Never while replaying.
+ */
+async function restartIfLong(run: LetterRun, here: Here): Promise<void> {
+  if (run.waits < RESTART_AFTER_WAITS || (here.stage !== "typed" && here.stage !== "pages") || !here.draft) return;
+  const resume = { args: run.args, setup: run.setup, draft: here.draft, ...(run.idleCheckArmedAt !== undefined ? { idleCheckArmedAt: run.idleCheckArmedAt } : {}) };
+  if (!requestRestart(run.deps, run.chatId, run.lastUpdateId, resume)) return;
+  await run.conversation.halt();
+}
+
+/**
  * The next update this step has to handle; everything the flow-wide rules answer is consumed here.
  * `here` is where the step stands, for "Continue the letter".
  */
 export async function next(run: LetterRun, here: Here): Promise<StepUpdate> {
   for (;;) {
+    await restartIfLong(run, here);
     const c = await waitUnlessIdle(run);
+    run.waits += 1;
+    run.lastUpdateId = c.update.update_id;
     await touch(run);
     const update = c.callbackQuery ? await screenButton(run, c, here) : await screenMessage(run, c);
     if (update) return update;
