@@ -3,6 +3,7 @@
 // state stay short. The writer must notice nothing: every part kept in order, nothing asked or sent
 // twice, the buttons of earlier messages still working, the same draft after a bot restart too.
 import { RedisAdapter } from "@grammyjs/storage-redis";
+import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { RESTART_AFTER_WAITS } from "../../src/bot/conversations/letter/restart.js";
 import type { FakeMessage, FakeUser } from "../../src/fake-telegram/index.js";
@@ -10,7 +11,7 @@ import { conversationKey } from "../../src/messages/state-keys.js";
 import { readDraftActivity } from "../../src/queues/draft-idle.js";
 import { EncryptedStorage } from "../../src/storage/encrypted-adapter.js";
 import { startTestAppPerTest, type TestApp } from "../helpers/app.js";
-import { chooseTyped, letterCodeIn, openLetter, pressSend, typePart, WAIT } from "./letter-helpers.js";
+import { chooseTyped, letterCodeIn, openLetter, pressSend, typePart, WAIT, WAIT_EDITS } from "./letter-helpers.js";
 
 const start = startTestAppPerTest({ roles: ["bot"] });
 
@@ -76,5 +77,41 @@ describe("a letter typed in many messages", () => {
     expect(letter.text).toBe([...PARTS, "После перезапуска: последняя часть."].join("\n\n"));
     expect(letter.status).toBe("submitted");
     expect(await t.app.prisma.letter.count({ where: { writerId: letter.writerId } })).toBe(1);
+  });
+
+  it("photographed pages: every page kept across fresh starts, an early status's Remove last page still works", async () => {
+    const t = await start();
+    const user = t.user({ languageCode: "en" });
+    const f = await openLetter(t, user, { language: "en", signatureName: "Friend from Riga" });
+    const prompt = user.waitForMessage("Send photos of your handwritten letter", WAIT);
+    await user.pressButton("📷 Photos of a handwritten letter");
+    await prompt;
+
+    const page = (n: number): Promise<Buffer> =>
+      sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 250 - n * 9, g: 248, b: 240 } } })
+        .composite([{ input: Buffer.from(`<svg width="600" height="800" xmlns="http://www.w3.org/2000/svg"><text x="40" y="120" font-size="48">Page ${n}</text></svg>`) }])
+        .jpeg()
+        .toBuffer();
+    const statuses: FakeMessage[] = [];
+    const PAGES = 2 * RESTART_AFTER_WAITS + 1;
+    for (let n = 1; n <= PAGES; n++) {
+      const status = user.waitForMessage(`Pages received: ${n} of at most 10`, WAIT_EDITS);
+      await user.sendPhoto(await page(n));
+      statuses.push(await status);
+    }
+    expect(await storedUpdates(t, user.id)).toBeLessThanOrEqual(RESTART_AFTER_WAITS + 2);
+
+    const removeData = statuses[0]!.inlineKeyboard.flat().find((b) => b.text === "↩️ Remove last page");
+    const removed = user.waitForMessage(`Pages now: ${PAGES - 1} of at most 10`, WAIT);
+    await user.pressButton((removeData as { callback_data: string }).callback_data, WAIT);
+    await removed;
+
+    const summary = user.waitForMessage("Please check your letter before it goes", WAIT);
+    await user.pressButton("✅ Done", WAIT);
+    expect((await summary).text).toContain(`Handwritten letter: ${PAGES - 1} pages`);
+    const code = letterCodeIn(await pressSend(user, "en"));
+    const letter = await t.app.prisma.letter.findUniqueOrThrow({ where: { code }, include: { pages: { orderBy: { index: "asc" } } } });
+    expect(letter.pages.map((p) => p.index)).toEqual(Array.from({ length: PAGES - 1 }, (_, i) => i + 1));
+    expect(await t.app.prisma.letter.count({ where: { writerId: f.writerId } })).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import type { FeatureDeps } from "../../deps.js";
 import type { Resume } from "./types.js";
 
 /** Updates a collecting step takes before the flow starts afresh. */
-export const RESTART_AFTER_WAITS = 12;
+export const RESTART_AFTER_WAITS = 4;
 
 interface Slot {
   /** The update this process is handling for the chat. */
