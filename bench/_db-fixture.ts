@@ -5,8 +5,10 @@
 //
 // What the app maintains itself is kept true: prisoners.letters_count is the number of letters of
 // each person (the letter's transaction increments it; here it is recounted after each batch), and
-// the counters table holds the totals /stats reads. Letter text is an encrypted column
-// (src/privacy/cipher.ts); none of the measured paths reads it, so it holds a placeholder.
+// the counters table holds the totals /stats reads. prisoners.open_assignments is kept by the
+// database's own triggers (the finished assignments below go in with triggers off: none is open).
+// Letter text is an encrypted column (src/privacy/cipher.ts); none of the measured paths reads it,
+// so it holds a placeholder.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../src/generated/prisma/client.js";
 import { createPrisma } from "../src/db/client.js";

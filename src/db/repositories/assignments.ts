@@ -2,8 +2,10 @@
 //
 // How concurrent draws keep the fairness: a draw is one call of the SQL function
 // lifeline_assign_prisoner (migration "assignment_fair_draw", made cheap on large lists by
-// "assignment_draw_lowest_tier": it looks only at people whose letters allow the lowest tier), one
-// READ COMMITTED transaction whose statements each see a fresh snapshot. It
+// "assignment_draw_lowest_tier": it looks only at people whose letters allow the lowest tier, and by
+// "prisoner_open_assignments": a person's open assignments are a count on their row, kept by
+// triggers on assignments in the transaction of every change, so a candidate's load is read, not
+// counted), one READ COMMITTED transaction whose statements each see a fresh snapshot. It
 // 1. locks the writer's row (two taps of the same writer cannot create two assignments),
 // 2. orders the candidates by (load tier, weighted random key) and locks the first one with
 //    `FOR NO KEY UPDATE SKIP LOCKED`: a prisoner being assigned by another transaction right now is

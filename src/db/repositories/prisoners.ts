@@ -162,7 +162,7 @@ function unnestSource(c: ColumnArrays): Prisma.Sql {
 const jsonList = (column: string) => Prisma.raw(`ARRAY(SELECT jsonb_array_elements_text(u.${column}::jsonb))`);
 
 /** The Prisoner a written input row became (the database adds only ids and timestamps). */
-function prisonerFrom(row: PrisonerInput, base: Pick<Prisoner, "id" | "publicToken" | "createdAt" | "updatedAt" | "lettersCount" | "lastLetterAt">): Prisoner {
+function prisonerFrom(row: PrisonerInput, base: Pick<Prisoner, "id" | "publicToken" | "createdAt" | "updatedAt" | "lettersCount" | "openAssignments" | "lastLetterAt">): Prisoner {
   return { ...dataOf(row), externalId: row.externalId, ...base };
 }
 
@@ -176,7 +176,7 @@ const PRISONER_COLUMNS = Prisma.raw(
     releasedAt: "released_at", caseSummaryRu: "case_summary_ru", caseSummaryEn: "case_summary_en", articles: "articles",
     sentenceRu: "sentence_ru", sentenceEn: "sentence_en", inCustodySince: "in_custody_since", interests: "interests",
     views: "views", professionRu: "profession_ru", professionEn: "profession_en", lettersCount: "letters_count",
-    lastLetterAt: "last_letter_at", createdAt: "created_at", updatedAt: "updated_at",
+    openAssignments: "open_assignments", lastLetterAt: "last_letter_at", createdAt: "created_at", updatedAt: "updated_at",
   } satisfies Record<keyof Prisoner, string>)
     .map(([field, column]) => `${column} AS "${field}"`)
     .join(", "),
@@ -231,7 +231,7 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
     for (const row of part) {
       const r = byExternalId.get(row.externalId);
       if (!r) throw new Error(`upsertPrisoners: ${row.externalId} was not inserted`);
-      const prisoner = prisonerFrom(row, { id: r.id, publicToken: r.public_token, createdAt: r.created_at, updatedAt: r.updated_at, lettersCount: r.letters_count, lastLetterAt: null });
+      const prisoner = prisonerFrom(row, { id: r.id, publicToken: r.public_token, createdAt: r.created_at, updatedAt: r.updated_at, lettersCount: r.letters_count, openAssignments: 0, lastLetterAt: null });
       result.changes.push({ kind: "created", externalId: row.externalId, prisoner });
     }
     result.created += part.length;
@@ -268,7 +268,7 @@ export async function upsertPrisoners(db: Db, rows: readonly PrisonerInput[]): P
     for (const { row, previous, changedFields } of part) {
       const updatedAt = stamps.get(row.externalId);
       if (!updatedAt) throw new Error(`upsertPrisoners: ${row.externalId} was not updated`);
-      const prisoner = prisonerFrom(row, { id: previous.id, publicToken: previous.publicToken, createdAt: previous.createdAt, updatedAt, lettersCount: previous.lettersCount, lastLetterAt: previous.lastLetterAt });
+      const prisoner = prisonerFrom(row, { id: previous.id, publicToken: previous.publicToken, createdAt: previous.createdAt, updatedAt, lettersCount: previous.lettersCount, openAssignments: previous.openAssignments, lastLetterAt: previous.lastLetterAt });
       result.changes.push({ kind: "updated", externalId: row.externalId, prisoner, previous, changedFields });
     }
     result.updated += part.length;
