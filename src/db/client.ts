@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
@@ -28,11 +29,37 @@ export interface CreatePrismaOptions {
   keyring?: Keyring;
 }
 
+/**
+ * A raw query whose SQL starts with this comment is prepared once per connection (a named
+ * statement) instead of parsed and planned again on every call. For hot statements of fixed text
+ * only (the assignment draw: a tenth of a millisecond of the server's time per call): each one
+ * stays in the server's memory for the connection's life.
+ */
+export const PREPARED = "/* prepared */";
+
+const preparedNames = new Map<string, string>();
+
+function preparedStatementName(sql: string): string | undefined {
+  if (!sql.startsWith(PREPARED)) return undefined;
+  let name = preparedNames.get(sql);
+  if (name === undefined) {
+    name = `lifeline_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+    preparedNames.set(sql, name);
+  }
+  return name;
+}
+
 export function createPrisma(databaseUrl: string, opts: CreatePrismaOptions = {}): PrismaClient {
   const onError = (err: Error) => opts.onPoolError?.(err);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? 10 });
   pool.on("error", onError);
-  const adapter = new PrismaPg(pool, { disposeExternalPool: true, onPoolError: onError, onConnectionError: onError });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    onPoolError: onError,
+    onConnectionError: onError,
+    // Typed as always returning a name; pg treats an undefined one as the usual unnamed statement.
+    statementNameGenerator: (query) => preparedStatementName(query.sql) as string,
+  });
   const client = new PrismaClient({ adapter });
   // A query extension changes no model or result type, so the client keeps PrismaClient's type
   // and every repository keeps taking a plain PrismaClient / transaction.

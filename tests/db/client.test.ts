@@ -1,6 +1,7 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createPrisma, pingDatabase } from "../../src/db/client.js";
+import { Prisma } from "../../src/generated/prisma/client.js";
+import { PREPARED, createPrisma, pingDatabase } from "../../src/db/client.js";
 import { withDatabase } from "../../src/db/migrate.js";
 import { testDatabaseUrl } from "../helpers/db.js";
 
@@ -49,5 +50,21 @@ describe("createPrisma / pingDatabase", () => {
     const after = await pid();
     expect(after).toBeTypeOf("number");
     expect(after).not.toBe(before);
+  });
+});
+
+describe("prepared statements", () => {
+  it("keeps a statement marked PREPARED prepared on its connection, and no other", async () => {
+    const prisma = createPrisma(testDatabaseUrl(), { max: 1 });
+    clients.push(prisma);
+    const prepared = () => prisma.$queryRaw<{ statement: string }[]>`SELECT statement FROM pg_prepared_statements`;
+    await prisma.$queryRaw`SELECT ${1}::int AS unmarked`;
+    expect(await prepared()).toEqual([]);
+    for (const n of [1, 2, 3]) {
+      expect(await prisma.$queryRaw<{ n: number }[]>`${Prisma.raw(PREPARED)} SELECT ${n}::int AS n`).toEqual([{ n }]);
+    }
+    const rows = await prepared();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.statement).toMatch(/^\/\* prepared \*\/ SELECT \$1::int AS n$/);
   });
 });
