@@ -78,7 +78,7 @@ function feature(make: () => GrammyComposer<Context>, journal: string[]): Grammy
     if (pass) await next();
   };
   const composer = make();
-  composer.use(note("first", true));
+  composer.use(note("first", true)).use(note("chained", true), note("chained-too", true));
   const privateChats = composer.chatType("private");
   privateChats.callbackQuery("menu:help", note("help-button"));
   privateChats.callbackQuery(/^ltr:([0-9a-f]+):prev$/, note("preview", true), note("after-preview"));
@@ -115,7 +115,7 @@ describe("the bot's Composer", () => {
     const ours = await journalOf(() => new Composer<Context>());
     expect(ours).toEqual(grammy);
     // The journal covers every branch: handled, passed on, and fallen through.
-    expect(grammy).toEqual(expect.arrayContaining(["1:help", "2:start(p_12)", "2:text-or-data(p_12)", "3:group-help", "4:last", "4:fell-through", "5:search(search me,me)", "6:help-button(menu:help)", "7:after-preview(ltr:ab12:prev,ab12)", "8:unknown(unknown)", "9:photo-help", "10:member", "11:edit", "12:search(search channel,channel)"]));
+    expect(grammy).toEqual(expect.arrayContaining(["1:chained", "1:chained-too", "1:help", "2:start(p_12)", "2:text-or-data(p_12)", "3:group-help", "4:last", "4:fell-through", "5:search(search me,me)", "6:help-button(menu:help)", "7:after-preview(ltr:ab12:prev,ab12)", "8:unknown(unknown)", "9:photo-help", "10:member", "11:edit", "12:search(search channel,channel)"]));
   });
 
   it("refuses a second call of next, as grammY does", async () => {
