@@ -197,6 +197,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
     const redis = await connectRedis(config, logger);
     cleanups.push(() => redis.quit().catch(() => redis.disconnect()));
     // The bot loads a chat's writer on every update; bot and workers share this short-lived cache.
+    const uncached = prisma;
     prisma = withWriterCache(prisma, { redis, prefix: config.redisPrefix, keyring: config.keyring });
 
     const queues = createQueues(redis, config.redisPrefix);
@@ -252,8 +253,11 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       const { createBot } = await import("./bot/index.js");
       const chatRedis = await connectRedis(config, logger, "chat");
       cleanups.push(() => chatRedis.quit().catch(() => chatRedis.disconnect()));
+      // The same cache (same keys, same PostgreSQL pool) over the bot's pipelined connection: a lookup
+      // per update then shares a write to Redis with the update's other commands.
+      const botPrisma = withWriterCache(uncached, { redis: chatRedis, prefix: config.redisPrefix, keyring: config.keyring });
       bot = createBot(
-        { config, prisma, redis: chatRedis, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
+        { config, prisma: botPrisma, redis: chatRedis, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
         options.bot,
       );
       const theBot = bot;

@@ -97,6 +97,10 @@ interface Held {
   renewal?: NodeJS.Timeout;
 }
 
+/** Whose lock it is: this process's random mark and a count (random bytes per update cost more than the update's Redis calls). */
+const processToken = randomBytes(9).toString("hex");
+let heldCount = 0;
+
 export interface ChatOrder<C extends Context> {
   /** First in the bot: notes the update as on its way at once, and releases it when all is over. */
   register: MiddlewareFn<C>;
@@ -129,7 +133,7 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return next();
     const updateId = ctx.update.update_id;
-    const h: Held = { keys: chatOrderKeys(redisPrefix, chatId, updateId), updateId, token: randomBytes(12).toString("hex") };
+    const h: Held = { keys: chatOrderKeys(redisPrefix, chatId, updateId), updateId, token: `${processToken}:${(heldCount += 1)}` };
     // Without a settle window (polling) the first call may as well try for the turn: one round trip
     // less per update. With one, the update only registers now and waits in `turn`.
     const first = await step(h, settleMs === 0 ? "turn" : "register");
