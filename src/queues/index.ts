@@ -17,6 +17,7 @@ import {
   REPLY_DELIVERY_QUEUE,
   replyDeliveryJobId,
   replyDeliveryPayloadSchema,
+  replyDeliveryPriority,
   type BatchPayload,
   type ModerationPayload,
   type PrintPayload,
@@ -85,8 +86,11 @@ export interface Queues {
    * Delivers a stored reply to its writer (job id `reply-<replyId>`; `reply-<replyId>-resume-<n>` when
    * re-sent after the writer came back). With `delayMs` the delivery is (re)armed to start that long
    * from now, so scans still coming for the reply join it first; a delivery already running is kept.
+   * With `pages` (the reply's page count so far) a backlog starts the longest replies first
+   * (replyDeliveryPriority); without it the job goes ahead of those (a translation, a resumed or
+   * repaired delivery: few).
    */
-  replyDelivery(payload: ReplyDeliveryPayload, opts?: { delayMs?: number }): Promise<string>;
+  replyDelivery(payload: ReplyDeliveryPayload, opts?: { delayMs?: number; pages?: number }): Promise<string>;
   /**
    * (Re)arms the album's closing job (job id `album-<chatId>-<mediaGroupId>`) to run `delayMs`
    * from now: every new page pushes it back. A job of a closed album is replaced, so late pages
@@ -125,11 +129,15 @@ async function rearmDelayedJob(
   const existing = await queue.getJob(jobId);
   if (existing) {
     const state = await existing.getState();
+    // A new priority (a reply that grew by a page) holds for the job still to run.
+    const priority = opts.jobOptions?.priority;
     if (state === "delayed") {
       await existing.changeDelay(delayMs).catch(() => undefined);
+      if (priority !== undefined) await existing.changePriority({ priority }).catch(() => undefined);
       return jobId;
     }
     if (state === "active" || state === "waiting" || state === "prioritized" || state === "waiting-children") {
+      if (priority !== undefined && (state === "waiting" || state === "prioritized")) await existing.changePriority({ priority }).catch(() => undefined);
       if (opts.whenBusy === "keep") return jobId;
       const lateId = `${jobId}-late-${Date.now()}`;
       await queue.add(name, data, { ...opts.jobOptions, jobId: lateId, delay: delayMs });
@@ -197,7 +205,7 @@ export function createQueues(redis: Redis, prefix: string): Queues {
       const data = replyDeliveryPayloadSchema.parse(payload);
       const jobId = replyDeliveryJobId(data);
       // Deliveries keep trying for longer: a reply waited weeks for this, minutes of outage must not lose it.
-      const jobOptions = { attempts: 15 };
+      const jobOptions: JobsOptions = { attempts: 15, ...(opts?.pages !== undefined ? { priority: replyDeliveryPriority(opts.pages) } : {}) };
       if (opts?.delayMs !== undefined) {
         return rearmDelayedJob(byName[REPLY_DELIVERY_QUEUE], REPLY_DELIVERY_QUEUE, data, jobId, opts.delayMs, { whenBusy: "keep", jobOptions });
       }

@@ -44,6 +44,18 @@ export function replyDeliveryJobId(payload: ReplyDeliveryPayload): string {
   return payload.resume === undefined ? `reply-${payload.replyId}` : `reply-${payload.replyId}-resume-${payload.resume}`;
 }
 
+/** A one-page reply's priority; every count above it up to this many pages gets its own. */
+const REPLY_DELIVERY_PRIORITY_LOWEST = 100;
+/**
+ * BullMQ priority of a reply's delivery by its page count (1 runs first): in a backlog the longest
+ * replies start first. Their pages go one a second into the writer's chat, so a long reply started
+ * last would trail seconds behind everything else with the bot's budget idle; started first, its
+ * later pages interleave with the short replies. Equal counts keep their order.
+ */
+export function replyDeliveryPriority(pages: number): number {
+  return REPLY_DELIVERY_PRIORITY_LOWEST + 1 - Math.min(Math.max(1, Math.floor(pages)), REPLY_DELIVERY_PRIORITY_LOWEST);
+}
+
 /** Renders a closed print batch (merged PDF + envelope list) and hands it to the operators or the printer. */
 export const BATCH_QUEUE = "batch";
 export const batchPayloadSchema = z.object({ batchId: z.number().int().positive() });

@@ -217,7 +217,7 @@ export async function acceptReplyScans(deps: ReplyIntakeDeps, input: ReplyIntake
   const { replyId, created, added, pageCount } = await createReply(prisma, { letterId: letter.id, operatorId: input.operatorId, pages, sourceKey: input.sourceKey });
   // The delivery waits for more scans of this reply (REPLY_GATHER_MS after the latest); it answers
   // the operators once, with the whole reply's page count, when it begins.
-  if (added) await queues.replyDelivery({ replyId }, { delayMs: REPLY_GATHER_MS });
+  if (added) await queues.replyDelivery({ replyId }, { delayMs: REPLY_GATHER_MS, pages: pageCount });
   logger.info(
     { reply_id: replyId, letter_id: letter.id, operator_id: input.operatorId, pages: pages.length, reply_pages: pageCount, created },
     added ? "reply scans stored; delivery queued" : "reply scans already stored (the same message again); nothing queued",
