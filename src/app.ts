@@ -10,6 +10,7 @@ import { setBotCommands } from "./telegram/commands.js";
 import { createI18n } from "./messages/i18n.js";
 import { redactUrl, type Config } from "./config.js";
 import { withWriterCache, createPrisma, pingDatabase } from "./db/client.js";
+import { RedisPrefetch } from "./storage/redis-prefetch.js";
 import { checkDatabaseConnection, DatabaseConnectionError } from "./db/connection-check.js";
 import { checkMigrationsApplied, MigrationsPendingError } from "./db/migration-status.js";
 import { verifyEncryptionKey, WrongEncryptionKeyError } from "./db/repositories/key-check.js";
@@ -255,9 +256,10 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
       cleanups.push(() => chatRedis.quit().catch(() => chatRedis.disconnect()));
       // The same cache (same keys, same PostgreSQL pool) over the bot's pipelined connection: a lookup
       // per update then shares a write to Redis with the update's other commands.
-      const botPrisma = withWriterCache(uncached, { redis: chatRedis, prefix: config.redisPrefix, keyring: config.keyring });
+      const prefetch = new RedisPrefetch(chatRedis);
+      const botPrisma = withWriterCache(uncached, { redis: chatRedis, reads: prefetch, prefix: config.redisPrefix, keyring: config.keyring });
       bot = createBot(
-        { config, prisma: botPrisma, redis: chatRedis, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
+        { config, prisma: botPrisma, redis: chatRedis, prefetch, logger, queues, operatorsChat, prisonerList, ...(options.botInfo ? { botInfo: options.botInfo } : {}) },
         options.bot,
       );
       const theBot = bot;

@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import type { Queues } from "../queues/index.js";
 import type { OperatorsChat } from "../setup/operators-chat.js";
 import type { PrisonerList } from "../setup/prisoner-list.js";
+import type { RedisPrefetch } from "../storage/redis-prefetch.js";
 import type { LocaleAwareContext } from "../messages/i18n.js";
 
 /** What createBot needs from the outside world. */
@@ -24,6 +25,8 @@ export interface BotDeps {
   prisonerList: PrisonerList;
   /** Preset to skip getMe (tests, or a cached value). */
   botInfo?: UserFromGetMe;
+  /** Reads of an update started together (over `redis`); the writer cache reads through it too. Default: one of its own. */
+  prefetch?: RedisPrefetch;
 }
 
 /** What every feature and conversation factory receives. */

@@ -1,5 +1,4 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from "@grammyjs/conversations";
-import { RedisAdapter } from "@grammyjs/storage-redis";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, session, type BotError, type Composer as GrammyComposer } from "grammy";
 import { Composer } from "./composer.js";
@@ -18,7 +17,9 @@ import { attachLogger, autoRetryPlugin, loadWriter, writerLending } from "./midd
 import { retryTransformer } from "../telegram/retry.js";
 import { EncryptedStorage } from "../storage/encrypted-adapter.js";
 import { WriteOnChangeStorage } from "./session-storage.js";
-import { conversationKeyPrefix } from "../messages/state-keys.js";
+import { conversationKey, conversationKeyPrefix } from "../messages/state-keys.js";
+import { writerCacheKey } from "../db/repositories/writer-cache.js";
+import { PrefetchingRedisAdapter, RedisPrefetch } from "../storage/redis-prefetch.js";
 import { findWriterByTelegramId } from "../db/repositories/writers.js";
 import { DecryptionError } from "../privacy/cipher.js";
 import { followGroupUpgrade } from "../setup/operators-chat.js";
@@ -110,7 +111,21 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   bot.errorBoundary(onError, protectedTree);
   // Sessions and drafts are ciphertext in Redis; the chat's key names nothing but its id.
   const unreadable = (key: string, err: unknown) => logger.error({ err, redis_key: key }, "stored chat state cannot be decrypted; starting it afresh");
-  const encrypted = <T>() => new EncryptedStorage<T>(new RedisAdapter<unknown>({ instance: redis }), config.keyring, { onUnreadable: unreadable });
+  const prefetch = deps.prefetch ?? new RedisPrefetch(redis);
+  const encrypted = <T>() => new EncryptedStorage<T>(new PrefetchingRedisAdapter<unknown>(redis, prefetch), config.keyring, { onUnreadable: unreadable });
+  // The chat's session and conversations and the writer's cached row, read in one round trip.
+  protectedTree.use(async (ctx, next) => {
+    const chat = ctx.chat;
+    if (!chat) return next();
+    const keys = [sessionKey(config.redisPrefix, chat.id), conversationKey(config.redisPrefix, chat.id)];
+    if (chat.type === "private" && ctx.from && !ctx.from.is_bot) keys.push(writerCacheKey(config.redisPrefix, ctx.from.id));
+    prefetch.start(keys);
+    try {
+      await next();
+    } finally {
+      prefetch.forget(keys);
+    }
+  });
   const sessions = new WriteOnChangeStorage(encrypted<SessionData>());
   protectedTree.use(
     session<SessionData, BotContext>({

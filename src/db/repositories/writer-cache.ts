@@ -21,6 +21,8 @@ export interface WriterCacheOptions {
   keyring: Keyring;
   /** How long a row (or a tombstone) lives. Default 30 s. */
   ttlSeconds?: number;
+  /** Where lookups read (the bot's reads started with the update's others: src/storage/redis-prefetch.ts); default `redis`. */
+  reads?: { get(key: string): Promise<string | null> };
 }
 
 const TOMBSTONE = "-";
@@ -67,7 +69,7 @@ export async function cachedWriter<W extends object>(db: object, telegramId: big
   if (!opts) return load();
   const key = writerCacheKey(opts.prefix, telegramId);
   // Redis trouble is never the writer's trouble: PostgreSQL answers instead.
-  const cached = await opts.redis.get(key).catch(() => null);
+  const cached = await (opts.reads ?? opts.redis).get(key).catch(() => null);
   if (cached !== null && cached !== TOMBSTONE) {
     try {
       return revive(decryptText(opts.keyring, cached)) as W;
