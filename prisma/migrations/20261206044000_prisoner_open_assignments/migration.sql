@@ -92,7 +92,8 @@ WHERE p.id = c.prisoner_id;
 -- arguments, same policy, same result. Also cheaper per candidate: the writer's interests are made
 -- distinct once, so a candidate's shared interests are counted without sorting them; the people
 -- the writer may not be offered are gathered into one array once (no hash join); the lowest tier
--- is found in one statement instead of two.
+-- is found in one statement instead of two, and so are the writer's open assignment, whether any
+-- assignment needs lapsing, and the commit mode.
 CREATE OR REPLACE FUNCTION lifeline_assign_prisoner(
     p_writer_id INTEGER,
     p_exclude INTEGER[],
@@ -139,13 +140,23 @@ BEGIN
         RAISE EXCEPTION 'writer % does not exist', p_writer_id USING ERRCODE = 'foreign_key_violation';
     END IF;
 
-    -- A fresh snapshot after the lock sees what this writer's previous request committed.
-    SELECT a.id, a.prisoner_id, a.expires_at INTO v_existing
-    FROM assignments a
-    WHERE a.writer_id = p_writer_id AND a.status = 'active' AND a.expires_at > p_now
-    ORDER BY a.created_at DESC
-    LIMIT 1;
-    IF FOUND THEN
+    -- A fresh snapshot after the lock sees what this writer's previous request committed. The same
+    -- statement asks whether any assignment is past its time, and (for a draw that is a transaction
+    -- of its own, the bot's case) turns off waiting for the disk at commit: a crash of the database
+    -- in the next fraction of a second can only lose this assignment, and the writer is then simply
+    -- drawn again. A caller's transaction keeps its durability.
+    SELECT a.id, a.prisoner_id, a.expires_at,
+           EXISTS (SELECT 1 FROM assignments x WHERE x.status = 'active' AND x.expires_at <= p_now) AS expired,
+           CASE WHEN p_async_commit THEN set_config('synchronous_commit', 'off', true) END AS async_commit
+    INTO v_existing
+    FROM (SELECT 1) AS one
+    LEFT JOIN LATERAL (
+        SELECT a.id, a.prisoner_id, a.expires_at FROM assignments a
+        WHERE a.writer_id = p_writer_id AND a.status = 'active' AND a.expires_at > p_now
+        ORDER BY a.created_at DESC
+        LIMIT 1
+    ) AS a ON TRUE;
+    IF v_existing.id IS NOT NULL THEN
         out_assignment_id := v_existing.id;
         out_prisoner_id := v_existing.prisoner_id;
         out_expires_at := v_existing.expires_at;
@@ -157,7 +168,7 @@ BEGIN
     -- Lapse some expired assignments in passing; SKIP LOCKED so concurrent draws never wait on
     -- each other's sweeps. Only when there are any: an update runs the counting trigger even when
     -- it changes nothing.
-    IF EXISTS (SELECT 1 FROM assignments x WHERE x.status = 'active' AND x.expires_at <= p_now) THEN
+    IF v_existing.expired THEN
         UPDATE assignments SET status = 'lapsed', ended_at = expires_at, updated_at = p_now
         WHERE id IN (
             SELECT x.id FROM assignments x
@@ -169,13 +180,6 @@ BEGIN
         -- Left over: locked by another transaction (lapsing or using them right now), or more
         -- than a batch. Assignments are made unexpired, so once none is left, none comes back.
         v_stale := EXISTS (SELECT 1 FROM assignments x WHERE x.status = 'active' AND x.expires_at <= p_now);
-    END IF;
-
-    -- A draw that is a transaction of its own (the bot's case) does not wait for the disk at commit:
-    -- a crash of the database in the next fraction of a second can only lose this assignment, and
-    -- the writer is then simply drawn again. A caller's transaction keeps its durability.
-    IF p_async_commit THEN
-        PERFORM set_config('synchronous_commit', 'off', true);
     END IF;
 
     -- Load = letters_count + open_assignments (- the person's expired ones, when v_stale). Only the
@@ -232,8 +236,8 @@ BEGIN
           -- caller's list (one array, computed once per statement).
           AND c.id <> ALL (ARRAY(
                 SELECT e.prisoner_id FROM assignments e
-                WHERE e.writer_id = p_writer_id
-                  AND (e.status = 'active' OR (e.status = 'declined' AND e.ended_at > p_declined_since))
+                WHERE e.writer_id = p_writer_id AND e.status IN ('active', 'declined')
+                  AND (e.status = 'active' OR e.ended_at > p_declined_since)
                 UNION ALL
                 SELECT l.prisoner_id FROM letters l
                 WHERE l.writer_id = p_writer_id AND l.created_at > p_recent_letter_since AND l.prisoner_id IS NOT NULL
