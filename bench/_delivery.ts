@@ -127,8 +127,8 @@ export interface Tally {
   times: number[];
   /** Sending calls the fake refused with 429 (its flood limits). */
   refused: number;
-  /** For each reply of several pages: ms from its first page to its last. */
-  spans: number[];
+  /** For each reply of several pages: its page count and the ms from its first page to its last. */
+  spans: Array<{ pages: number; ms: number }>;
 }
 
 const PAGE_CAPTION = /Страница (\d+) из (\d+)/;
@@ -157,10 +157,10 @@ export function tally(calls: ApiCall[], replies: QueuedReply[], since: number): 
   let doubled = 0;
   for (const times of copies.values()) doubled += times.length - 1;
   const times = [...copies.values()].map((t) => Math.min(...t)).sort((a, b) => a - b);
-  const spans: number[] = [];
+  const spans: Tally["spans"] = [];
   for (const [chatId, pages] of expected) {
     const ends = [copies.get(`${chatId}:1`)?.[0], copies.get(`${chatId}:${pages}`)?.[0]];
-    if (pages > 1 && ends[0] !== undefined && ends[1] !== undefined) spans.push(ends[1] - ends[0]);
+    if (pages > 1 && ends[0] !== undefined && ends[1] !== undefined) spans.push({ pages, ms: ends[1] - ends[0] });
   }
   return { arrived: copies.size, lost, doubled, times, refused, spans };
 }

@@ -1,5 +1,6 @@
-// Reply delivery under Telegram's limits: 200 writers get a one-page reply and 40 more a three-page
-// one, all queued at once (a backlog after an outage), and the real reply-delivery worker sends them
+// Reply delivery under Telegram's limits: 200 writers get a one-page reply, 40 more a three-page one
+// and 4 a ten-page one, all queued at once (a backlog after an outage, each job with its reply's page
+// count, as the intake queues it), and the real reply-delivery worker sends them
 // through the outgoing pace to a fake Bot API that enforces Telegram's flood limits (30 messages/s
 // overall, 1/s per chat: 429 with retry_after beyond them). Measured on the fake's clock: pages
 // delivered per second from the first to the last, against Telegram's bulk limit; pages lost and
@@ -7,7 +8,11 @@
 // No operators' group is set: with one, each delivery first answers there, 20 a minute into a group,
 // and a backlog then goes at about one reply in 3.4 s whatever the pace (tried: 14 of 40 in 45 s).
 // Writers read Russian, so no "translation follows" note joins the pages. Takes about 30 s
-// (migrations and fixture ~10 s, delivery ~14 s, 2 s watching for late copies).
+// (migrations and fixture ~10 s, delivery ~13 s, 2 s watching for late copies).
+// A long reply's pages go a second apart, so the run's end depends on when the longest replies
+// start: queued in arrival order, the last ten-page replies trickled on a page a second for 7 s
+// after the rest, the bot's budget idle (17.1-17.6 pages/s over the run); now the longest start
+// first (replyDeliveryPriority) and the run keeps the pace's rate to its end.
 //
 //   BENCH_DELIVERY_WORKERS=2   two worker apps (as two worker processes) instead of one
 import { median, report } from "./_report.js";
@@ -15,6 +20,7 @@ import { createReplies, startDeliveryWorld, tally, type Tally } from "./_deliver
 
 const ONE_PAGE = 200;
 const THREE_PAGES = 40;
+const TEN_PAGES = 4;
 const TELEGRAM_BULK_LIMIT = 30;
 const TIMEOUT_MS = 90_000;
 const workers = Math.max(1, Number(process.env.BENCH_DELIVERY_WORKERS ?? 1) || 1);
@@ -25,8 +31,9 @@ async function main(): Promise<void> {
   const world = await startDeliveryWorld(workers);
   try {
     let t0 = performance.now();
-    // Interleaved, as a backlog would hold them.
-    const pageCounts = Array.from({ length: ONE_PAGE + THREE_PAGES }, (_, i) => (i % 6 === 5 && i / 6 < THREE_PAGES ? 3 : 1));
+    // Interleaved, as a backlog would hold them: every sixth reply has three pages, and a ten-page one
+    // comes every 61 replies, the last of them among the last few.
+    const pageCounts = Array.from({ length: ONE_PAGE + THREE_PAGES + TEN_PAGES }, (_, i) => (i % 61 === 60 ? 10 : i % 6 === 5 ? 3 : 1));
     const replies = await createReplies(world, pageCounts);
     const pages = replies.reduce((n, r) => n + r.pages, 0);
     console.log(`fixture: ${replies.length} replies, ${pages} pages in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${workers} worker app(s)`);
@@ -35,7 +42,8 @@ async function main(): Promise<void> {
     const since = Date.now();
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
-    await Promise.all(replies.map((r) => queues.replyDelivery({ replyId: r.replyId })));
+    // With its page count, as the intake queues it.
+    await Promise.all(replies.map((r) => queues.replyDelivery({ replyId: r.replyId }, { pages: r.pages })));
     let seen: Tally = tally(world.fake.calls(), replies, since);
     while (seen.arrived < pages && performance.now() - t0 < TIMEOUT_MS) {
       await sleep(250);
@@ -48,8 +56,8 @@ async function main(): Promise<void> {
     const last = final.times.at(-1) ?? since;
     const rate = final.times.length > 1 ? (final.times.length - 1) / ((last - first) / 1000) : 0;
     const cpu = process.cpuUsage(cpu0);
-    // The shape of the run: a start-up ramp, the pace's steady rate, and a tail of the last replies'
-    // later pages, which wait a second each for their chat's turn.
+    // The shape of the run: a start-up ramp, the pace's steady rate, and a tail if the last replies
+    // to start had later pages, which wait a second each for their chat's turn.
     const perSecond: number[] = [];
     for (const t of final.times) {
       const second = Math.floor((t - first) / 1000);
@@ -59,7 +67,10 @@ async function main(): Promise<void> {
     const ninetieth = final.times[Math.floor(final.times.length * 0.9)] ?? last;
     const steady = ninetieth > tenth ? (Math.floor(final.times.length * 0.9) - Math.floor(final.times.length * 0.1)) / ((ninetieth - tenth) / 1000) : 0;
     console.log(`pages per second: ${Array.from(perSecond, (n) => n ?? 0).join(" ")}; CPU of this process ${((cpu.user + cpu.system) / 1000 / pages).toFixed(1)} ms a page`);
-    console.log(`three-page replies, first page to last: median ${(median(final.spans) / 1000).toFixed(2)} s, slowest ${(Math.max(0, ...final.spans) / 1000).toFixed(2)} s`);
+    for (const n of [3, 10]) {
+      const spans = final.spans.filter((s) => s.pages === n).map((s) => s.ms);
+      console.log(`${n}-page replies, first page to last: median ${(median(spans) / 1000).toFixed(2)} s, slowest ${(Math.max(0, ...spans) / 1000).toFixed(2)} s`);
+    }
     const states = await world.apps[0]!.prisma.reply.groupBy({ by: ["deliveryState"], _count: true });
     console.log(
       `delivered ${final.arrived}/${pages} pages in ${((last - first) / 1000).toFixed(1)} s (first after ${((first - since) / 1000).toFixed(2)} s); ` +
@@ -70,7 +81,7 @@ async function main(): Promise<void> {
     report({
       id: "delivery.rate",
       benchmark,
-      measure: `pages delivered per second, ${ONE_PAGE} one-page and ${THREE_PAGES} three-page replies, Telegram's limits enforced`,
+      measure: `pages delivered per second, ${ONE_PAGE} one-page, ${THREE_PAGES} three-page and ${TEN_PAGES} ten-page replies, Telegram's limits enforced`,
       value: rate,
       unit: "pages/s",
       baseline: TELEGRAM_BULK_LIMIT,
