@@ -90,6 +90,8 @@ export interface LifelineEnv {
   storageDir: string;
   encryptionKey: string;
   extra?: Record<string, string>;
+  /** More node arguments for this benchmark (after `npm start`'s own). */
+  nodeArgs?: string[];
 }
 
 /** The V8 flag `npm start` (package.json), the systemd unit and the Dockerfile run Lifeline with. */
@@ -115,7 +117,7 @@ export function spawnLifeline(fake: FakeTelegram, role: "bot" | "all", e: Lifeli
     },
     "bot started",
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the bot, written when it stops (open in Chrome DevTools).
-    [...START_NODE_ARGS, ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []), ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])],
+    [...START_NODE_ARGS, ...(e.nodeArgs ?? []), ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : []), ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : [])],
   );
 }
 
