@@ -9,7 +9,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import type { PrismaClient } from "../../src/generated/prisma/client.js";
-import { createPrisma } from "../../src/db/client.js";
+import { createPrisma, poolOf } from "../../src/db/client.js";
 import { DEFAULT_MIGRATIONS_DIR, applyMigrations, dropDatabase, withDatabase } from "../../src/db/migrate.js";
 import {
   assignPrisoner,
@@ -19,6 +19,7 @@ import {
   releaseAssignmentsForPrisoner,
 } from "../../src/db/repositories/assignments.js";
 import { submitLetter } from "../../src/db/repositories/letters.js";
+import { assignmentExpiresAt } from "../../src/domain/assignment.js";
 import { upsertPrisoners } from "../../src/db/repositories/prisoners.js";
 import type { PrisonerInput } from "../../src/db/repositories/prisoners.js";
 import { markLetterContentDeleted } from "../../src/db/repositories/retention.js";
@@ -269,6 +270,32 @@ describe("concurrent work", () => {
     const perWriter = await prisma.assignment.groupBy({ by: ["writerId"], where: { status: "active" }, _count: true });
     expect(perWriter.every((g) => g._count === 1)).toBe(true);
     expect(await prisma.letter.count()).toBe(10);
+  });
+});
+
+describe("the draw's two ways to the database", () => {
+  it("straight on the client's pool and inside a Prisma transaction: the same draw, times in UTC", async () => {
+    const { prisma } = await isolated(4);
+    await addPeople(prisma, Array.from({ length: 3 }, () => person()));
+    const [a, b] = (await addWriters(prisma, 2)) as [number, number];
+    expect(poolOf(prisma)).toBeDefined();
+    const now = new Date("2031-03-04T05:06:07.089Z");
+
+    const direct = await assignPrisoner(prisma, { writerId: a, now });
+    const inTx = await prisma.$transaction(async (tx) => {
+      expect(poolOf(tx)).toBeUndefined();
+      return assignPrisoner(tx, { writerId: b, now });
+    });
+
+    for (const [r, writerId] of [[direct, a], [inTx, b]] as const) {
+      expect(r?.reused).toBe(false);
+      expect(r?.expiresAt.toISOString()).toBe(assignmentExpiresAt(now).toISOString());
+      const stored = await prisma.assignment.findUniqueOrThrow({ where: { id: r!.assignmentId } });
+      expect(stored).toMatchObject({ writerId, prisonerId: r!.prisonerId, status: "active", createdAt: now, expiresAt: r!.expiresAt });
+    }
+    expect((await assignPrisoner(prisma, { writerId: a, now }))).toEqual({ ...direct, reused: true });
+    await expect(assignPrisoner(prisma, { writerId: 987654321, now })).rejects.toThrow(/writer 987654321 does not exist/);
+    expect(await drift(prisma)).toEqual([]);
   });
 });
 

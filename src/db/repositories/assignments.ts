@@ -27,7 +27,8 @@ import {
   declinesLeft,
   recentLetterSince,
 } from "../../domain/assignment.js";
-import { PREPARED, type Db } from "../client.js";
+import type pg from "pg";
+import { PREPARED, poolOf, type Db } from "../client.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -85,6 +86,8 @@ function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
 export async function assignPrisoner(db: Db, input: AssignPrisonerInput): Promise<AssignedPrisoner | null> {
   const now = input.now ?? new Date();
   const exclude = [...(input.excludePrisonerIds ?? [])];
+  const pool = poolOf(db);
+  if (pool) return drawOnPool(pool, input.writerId, exclude, now);
   // The mechanism is the SQL function from the migration "assignment_fair_draw" (one round trip,
   // and each of its statements gets a fresh snapshot); every number of the policy is passed in.
   // A prepared statement: parsing and planning this call took a quarter of the draw's time.
@@ -110,6 +113,46 @@ export async function assignPrisoner(db: Db, input: AssignPrisonerInput): Promis
     )`;
   const row = rows[0];
   return row ? { ...row, expiresAt: new Date(row.expiresAt) } : null;
+}
+
+/** Prepared once per connection under this name (see drawOnPool). */
+const DRAW_STATEMENT = "lifeline_assign_prisoner_draw";
+const DRAW_SQL = `
+  SELECT out_assignment_id AS "assignmentId", out_prisoner_id AS "prisonerId",
+         (extract(epoch FROM out_expires_at) * 1000)::float8 AS "expiresAtMs", out_reused AS "reused"
+  FROM lifeline_assign_prisoner($1::int, $2::int[], $3::timestamp(3), $4::timestamp(3), $5::timestamp(3),
+    $6::timestamp(3), $7::int[], $8::float8, $9::float8, $10::int, $11::int, $12::int, TRUE)`;
+
+/**
+ * The draw as a transaction of its own, straight on the pool under the Prisma client: the same
+ * statement, without Prisma's work per call (a fifth of a millisecond of this process's time, which
+ * with ten draws at once was a third of each draw's latency). Times go in and come back as UTC,
+ * as Prisma stores them: an ISO string cast to timestamp keeps its UTC wall time; the expiry
+ * returns as milliseconds since the epoch.
+ */
+async function drawOnPool(pool: pg.Pool, writerId: number, exclude: number[], now: Date): Promise<AssignedPrisoner | null> {
+  const { rows } = await pool.query<{ assignmentId: number; prisonerId: number; expiresAtMs: number; reused: boolean }>({
+    name: DRAW_STATEMENT,
+    text: DRAW_SQL,
+    values: [
+      writerId,
+      exclude,
+      now.toISOString(),
+      assignmentExpiresAt(now).toISOString(),
+      recentLetterSince(now).toISOString(),
+      declinedExclusionSince(now).toISOString(),
+      TIER_BOUNDS,
+      LOAD_WEIGHT_EXPONENT,
+      SHARED_INTEREST_BONUS,
+      MAX_SHARED_INTERESTS_COUNTED,
+      LAZY_LAPSE_BATCH,
+      MAX_DRAW_ATTEMPTS,
+    ],
+  });
+  const row = rows[0];
+  return row
+    ? { assignmentId: row.assignmentId, prisonerId: row.prisonerId, expiresAt: new Date(row.expiresAtMs), reused: row.reused }
+    : null;
 }
 
 async function lapseExpired(db: Db, now: Date, limit: number): Promise<number> {
