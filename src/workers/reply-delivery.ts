@@ -13,7 +13,6 @@ import type { WorkerDeps } from "./deps.js";
 import { JobLockLostError, keepJobLock, SHORT_LOCK } from "./job-lock.js";
 import { resumableSteps, type QueueHandler } from "./registry.js";
 import { isUndeliverable } from "./telegram-errors.js";
-import { withMessagesToFollow } from "./telegram-pace.js";
 
 /** The prisoner's name as the writer reads it: Cyrillic for Russian, Latin otherwise. */
 export function senderName(reply: ReplyForDelivery, locale: Locale): string {
@@ -193,14 +192,11 @@ export function replyDeliveryHandler({ prisma, api, i18n, config, logger, operat
           const markup = last ? { reply_markup: new InlineKeyboard().text(i18n.t(locale, "reply-button-write-back"), REPLY_CB.writeBack(reply.letterId)) } : {};
           // Only while this run still owns the job: a run given up as stalled must not race its successor.
           await keepJobLock(job, token);
-          // The pages still to come wait a second each for the chat: the longest replies' pages start first.
-          await withMessagesToFollow(total - 1 - page.index, async () => {
-            if (page.mimeType === "application/pdf") {
-              await api.sendDocument(chatId, new InputFile(bytes, `reply-${reply.letter.code}-${page.index + 1}.pdf`), { caption, ...markup });
-            } else {
-              await api.sendPhoto(chatId, new InputFile(bytes, `reply-${page.index + 1}.jpg`), { caption, ...markup });
-            }
-          });
+          if (page.mimeType === "application/pdf") {
+            await api.sendDocument(chatId, new InputFile(bytes, `reply-${reply.letter.code}-${page.index + 1}.pdf`), { caption, ...markup });
+          } else {
+            await api.sendPhoto(chatId, new InputFile(bytes, `reply-${page.index + 1}.jpg`), { caption, ...markup });
+          }
           await markReplyPageDelivered(prisma, page.id);
           log.info({ reply_id: reply.id, page: page.index }, "reply page delivered");
         }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import type { Transformer } from "grammy";
 import type { Redis } from "ioredis";
@@ -60,13 +59,6 @@ export interface Paces {
  * with all of them: three pages took three seconds instead of two, and a backlog's last replies
  * trailed behind. One claim at a time; recorded sends (force) ignore it.
  *
- * The claimant's id ends in ":<messages to follow>" (withMessagesToFollow): a send with more of
- * its chat's messages still to come after it also claims, and takes a claim over from a send with
- * fewer to follow. A ten-page reply's first page thus goes ahead of the later pages of three-page
- * ones: the longest chain of one-a-second messages starts first, as it decides when a backlog ends
- * (with two worker processes and 60 senders, the first page of a ten-page reply lost the draw for
- * seven seconds to the pages of shorter replies that held every claim).
- *
  * KEYS: buckets, then the claim. ARGV: cost, force, claimant, may claim, then interval and burst per
  * bucket. Returns {wait, the last bucket's own wait}: {0, 0} when taken.
  */
@@ -94,12 +86,6 @@ for i = 1, n do
 end
 if not force then
   local holder = redis.call('GET', claim_key)
-  local function following(id) return tonumber(string.match(id, ':(%d+)$')) or 0 end
-  if holder and holder ~= me and may_claim and own_wait <= 0 and following(me) > following(holder) then
-    -- More of this chat's messages follow this one than the holder's: the claim (or the turn) is ours.
-    if wait > 0 then redis.call('SET', claim_key, me, 'PX', math.floor(wait) + 20) end
-    holder = me
-  end
   if holder and holder ~= me then
     local left = redis.call('PTTL', claim_key)
     if left > wait then wait = left end
@@ -177,17 +163,6 @@ export function botIdOf(token: string): string {
 
 const MAX_SLEEP_MS = 1000;
 
-const messagesToFollow = new AsyncLocalStorage<number>();
-
-/**
- * Runs `send` (one Bot API call through a "wait" pace) knowing that `count` more messages into the
- * same chat come after it, e.g. the later pages of a reply: the pace lets the longest such chains
- * start first (see TAKE_SCRIPT's claim), since each of their messages waits a second for its chat.
- */
-export function withMessagesToFollow<T>(count: number, send: () => Promise<T>): Promise<T> {
-  return messagesToFollow.run(count, send);
-}
-
 /** grammY hands transformers Node's AbortSignal or the abort-controller package's lookalike. */
 interface Signal {
   readonly aborted: boolean;
@@ -239,16 +214,13 @@ export class OutgoingPace {
     return { wait: Number(answer[0]), chatWait: Number(answer[1]) };
   }
 
-  /**
-   * Waits until `cost` messages may go to this chat, then counts them. Never gives up: a wait, not an
-   * error. `following`: how many more messages into this chat come after these (withMessagesToFollow).
-   */
-  async acquire(chatId: number | undefined, cost = 1, signal?: Signal, following = 0): Promise<void> {
-    const claimant = `${randomBytes(6).toString("hex")}:${Math.max(0, Math.floor(following))}`;
-    // Only a send that waited for its chat's turn, or has more to follow, claims the bot-wide one (see TAKE_SCRIPT).
+  /** Waits until `cost` messages may go to this chat, then counts them. Never gives up: a wait, not an error. */
+  async acquire(chatId: number | undefined, cost = 1, signal?: Signal): Promise<void> {
+    const claimant = randomBytes(6).toString("hex");
+    // Only a send that waited for its chat's turn claims the bot-wide one (see TAKE_SCRIPT).
     let waitedForChat = false;
     for (;;) {
-      const { wait, chatWait } = await this.take(chatId, cost, false, claimant, waitedForChat || following > 0);
+      const { wait, chatWait } = await this.take(chatId, cost, false, claimant, waitedForChat);
       if (wait <= 0) return;
       if (chatWait > 0) waitedForChat = true;
       // A call given up on (grammY's timeout, shutdown) stops waiting within a second.
@@ -303,7 +275,7 @@ export class OutgoingPace {
       const chatId = numericChatId(fields.chat_id);
       const cost = messageCount(method, fields);
       if (mode === "wait") {
-        await this.acquire(chatId, cost, signal, messagesToFollow.getStore() ?? 0);
+        await this.acquire(chatId, cost, signal);
       } else {
         // Counting must not delay or break an answer: it runs alongside the call.
         this.record(chatId, cost).catch((err: unknown) => this.options.onRecordError?.(err));
