@@ -5,8 +5,7 @@ import { redisScript } from "../storage/redis-script.js";
 
 /**
  * One pace: messages at least `intervalMs` apart on average, up to `burst` at once after a quiet
- * spell. In any window of T ms at most T / intervalMs + burst messages go out. A fractional burst
- * (1.15) lets a send go up to that fraction of an interval before its turn, no more at once.
+ * spell. In any window of T ms at most T / intervalMs + burst messages go out.
  */
 export interface Pace {
   intervalMs: number;
@@ -17,19 +16,15 @@ export interface Pace {
  * Telegram allows about 30 messages/s per bot, 20/min into one group and about 1/s into one private
  * chat. We stay a little under each, evenly spaced rather than in bursts, so that network delays
  * that bunch messages up on the way still leave every second (minute) within Telegram's count:
- * 27.8/s overall leaves room for ~75 ms of bunching (bench/delivery.ts: at 40 ms a backlog of
+ * 27.8/s overall leaves room for ~80 ms of bunching (bench/delivery.ts: at 40 ms a backlog of
  * replies could not go faster than 25/s; at 35 ms tests/e2e/outgoing-pace.test.ts already saw 30
- * in its busiest second, Telegram's very limit). Its burst of 1.15 lets a turn be taken up to 5 ms
- * early: tens of senders sleep until the same turn and the first to wake took it a ms or two late,
- * which a strict turn (burst 1) never gives back, so the bot sent 27.2/s, not 27.8. Any 1000 ms of
- * sends still holds at most 28 (28 turns span at least 27 x 36 - 5 = 967 ms, 29 span 1003 ms), and
- * Telegram could count more than 30 only after over 75 ms of bunching (31 span 30 x 36 - 5 = 1075 ms);
+ * in its busiest second, Telegram's very limit);
  * 2 at once then one per 3.4 s keeps a group under 20 in any minute even with a second of bunching.
  * Into one chat, messages go one after another, and the next one's turn is counted from Telegram's
  * answer to the previous one (see settle), so a slow upload cannot bunch two into one second.
  */
 export const TELEGRAM_PACES = {
-  bot: { intervalMs: 36, burst: 1.15 },
+  bot: { intervalMs: 36, burst: 1 },
   group: { intervalMs: 3400, burst: 2 },
   privateChat: { intervalMs: 1000, burst: 1 },
 } as const satisfies Record<string, Pace>;
