@@ -26,6 +26,7 @@ import { StartupError, TelegramUnreachableError, telegramStartup, type TelegramS
 import { handlers as defaultHandlers, startWorkers, type HandlerFactories, type RunningWorkers } from "./workers/index.js";
 import { botIdOf, OutgoingPace, type Paces } from "./workers/telegram-pace.js";
 import { createWebhookServer } from "./webhook-server.js";
+import { botApiClientOptions } from "./telegram/bot-api-fetch.js";
 
 export type AppRole = "bot" | "worker";
 
@@ -221,7 +222,7 @@ export async function startApp(config: Config, options: StartAppOptions): Promis
     let workers: RunningWorkers | undefined;
     if (roles.has("worker")) {
       const pace = paceOn(redis);
-      const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+      const api = new Api(config.botToken, botApiClientOptions(config.telegramApiRoot));
       // Installed first, so it wraps the actual call: every message a worker sends waits for its turn.
       api.config.use(pace.transformer("wait"));
       api.config.use(followGroupUpgrade(operatorsChat));

@@ -5,6 +5,7 @@
 // fails with one line the admin can act on (systemd or Docker then restart the process).
 import { Api, GrammyError, HttpError } from "grammy";
 import type { Logger } from "./logger.js";
+import { botApiClientOptions } from "./telegram/bot-api-fetch.js";
 
 /** Start-up failed for a reason the admin can fix; `message` is one line. */
 export class StartupError extends Error {
@@ -78,7 +79,7 @@ export function telegramStartup(options: TelegramStartupOptions): TelegramStartu
   let attemptSignal: AbortSignal | undefined;
 
   // A separate Api without auto-retry: each request carries the current attempt's signal.
-  const api = new Api(options.token, { apiRoot });
+  const api = new Api(options.token, botApiClientOptions(apiRoot));
   api.config.use((prev, method, payload, signal) => {
     // grammY types signals with the abort-controller package's AbortSignal; Node's is the real one.
     type GrammySignal = Parameters<typeof prev>[2];

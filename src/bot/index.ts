@@ -23,6 +23,7 @@ import { PrefetchingRedisAdapter, RedisPrefetch } from "../storage/redis-prefetc
 import { findWriterByTelegramId } from "../db/repositories/writers.js";
 import { DecryptionError } from "../privacy/cipher.js";
 import { followGroupUpgrade } from "../setup/operators-chat.js";
+import { botApiClientOptions } from "../telegram/bot-api-fetch.js";
 
 export type { BotDeps, FeatureDeps } from "./deps.js";
 export type { BotContext, ConversationContext, BotConversation, SessionData } from "./context.js";
@@ -54,7 +55,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
 
   const bot = new Bot<BotContext>(config.botToken, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
-    client: { apiRoot: config.telegramApiRoot },
+    client: botApiClientOptions(config.telegramApiRoot),
   });
   bot.api.config.use(retryTransformer());
   // A call to the operators' group after Telegram upgraded it to a supergroup goes to the new id.

@@ -8,6 +8,7 @@ import { ALBUM_QUIET_MS, albumDueAt, lockAlbum, markAlbumStored, readAlbum, sett
 import { acceptReplyScans } from "../replies/intake.js";
 import type { WorkerDeps } from "./deps.js";
 import type { QueueHandler } from "./registry.js";
+import { botApiClientOptions } from "../telegram/bot-api-fetch.js";
 
 /**
  * Closes an album of reply scans once no page has come for ALBUM_QUIET_MS (and the bot has been up
@@ -18,7 +19,7 @@ import type { QueueHandler } from "./registry.js";
 export function replyAlbumHandler({ prisma, i18n, config, redis, queues, logger }: WorkerDeps): QueueHandler<typeof REPLY_ALBUM_QUEUE> {
   // Downloads and answers wait out a 429 or a blip here, like the bot's own calls: a failed
   // download would otherwise refuse the whole album.
-  const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  const api = new Api(config.botToken, botApiClientOptions(config.telegramApiRoot));
   api.config.use(retryTransformer());
   const prefix = config.redisPrefix;
   return {

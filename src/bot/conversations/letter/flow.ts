@@ -26,11 +26,12 @@ import { askSignature } from "./signature.js";
 import { send } from "./submit.js";
 import { collectTyped } from "./typed.js";
 import { letterText, newDraft, type Draft, type LetterConversationOptions } from "./types.js";
+import { botApiClientOptions } from "../../../telegram/bot-api-fetch.js";
 
 /** Pages are fetched with a plain Api: calls inside conversation.external must not use the conversation's ctx.api. */
 function pageSourceOf(deps: FeatureDeps): PageSource {
   const { config } = deps;
-  const api = new Api(config.botToken, { apiRoot: config.telegramApiRoot });
+  const api = new Api(config.botToken, botApiClientOptions(config.telegramApiRoot));
   api.config.use(retryTransformer());
   return { api, apiRoot: config.telegramApiRoot, token: config.botToken, logger: deps.logger };
 }
