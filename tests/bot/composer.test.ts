@@ -126,4 +126,21 @@ describe("the bot's Composer", () => {
     });
     await expect(composer.middleware()(new Context(updates[0]!, api, me), () => Promise.resolve())).rejects.toThrow("`next` already called before!");
   });
+
+  it("hands a synchronous handler's throw on as a rejection of next, and what comes after a synchronous handler runs", async () => {
+    const composer = new Composer<Context>();
+    const seen: string[] = [];
+    composer.use(async (_ctx, next) => {
+      await next().catch((err: unknown) => seen.push(`caught ${(err as Error).message}`));
+    });
+    composer.use((_ctx, next) => {
+      seen.push("sync");
+      return next();
+    });
+    composer.on("message", () => {
+      throw new Error("broken");
+    });
+    await composer.middleware()(new Context(updates[0]!, api, me), () => Promise.resolve());
+    expect(seen).toEqual(["sync", "caught broken"]);
+  });
 });
