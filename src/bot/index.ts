@@ -80,18 +80,21 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   // Errors that escape the boundary (e.g. in the logger middleware) still must not stop the bot.
   bot.catch((err) => onError(err));
 
-  bot.use(attachLogger(logger));
+  // Every middleware sits in the bot's cheaper Composer (composer.ts): one list, not grammY's nested closures.
+  const root = new Composer<BotContext>();
+  bot.use(root);
+  root.use(attachLogger(logger));
   // One update per chat at a time inside this process (in arrival order), before the cross-process
   // order below: a chat's later updates wait here in memory instead of polling Redis for their turn.
-  bot.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
+  root.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));
   // One update at a time per chat, in update_id order, across every bot process (chat-order.ts),
   // so session and conversation state never race; a redelivered update is applied once. An update
   // is noted as on its way first of all, so an earlier one never waits behind flood control. Polling
   // (one process, updates noted in the order fetched) needs no settle window for late arrivals.
   const order = chatOrder<BotContext>({ redis, redisPrefix: config.redisPrefix, settleMs: config.bot.mode === "webhook" ? 30 : 0 });
-  bot.use(order.register);
+  root.use(order.register);
   // Before the per-chat queue and any state: a flooder's extra updates cost one Redis call each.
-  bot.use(
+  root.use(
     ...floodControl({
       redis,
       redisPrefix: config.redisPrefix,
@@ -105,11 +108,11 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
       },
     }),
   );
-  bot.use(order.turn);
+  root.use(order.turn);
 
-  // Everything past chat order and flood control is one list in the bot's cheaper Composer (composer.ts).
+  // Everything past chat order and flood control runs inside the error boundary.
   const protectedTree = new Composer<BotContext>();
-  bot.errorBoundary(onError, protectedTree);
+  root.errorBoundary(onError, protectedTree);
   // Sessions and drafts are ciphertext in Redis; the chat's key names nothing but its id.
   const unreadable = (key: string, err: unknown) => logger.error({ err, redis_key: key }, "stored chat state cannot be decrypted; starting it afresh");
   const prefetch = deps.prefetch ?? new RedisPrefetch(redis);
