@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Redis } from "ioredis";
+import type { RedisPrefetch } from "../storage/redis-prefetch.js";
 import { redisScript } from "../storage/redis-script.js";
 
 /**
@@ -36,11 +37,19 @@ export interface ChatOrderOptions {
   pollMs?: number;
   /** How long the "done" marker of an update lives. Default 24 h. */
   doneTtlSeconds?: number;
+  /**
+   * Keys the update will read once it has its turn (its chat's session, ...): read by the same
+   * script that gives the turn, so they cost no round trip of their own, and handed to `into`,
+   * whose readers take them instead of asking Redis. Forgotten when the update is over.
+   */
+  readOnTurn?: { keys: (ctx: Context) => string[]; into: RedisPrefetch };
 }
 
 // KEYS: pending, alive, lock, done, since. ARGV: update id, token, lease ms, stale ms, keys' ttl ms,
-// settle ms, "register" (only note the update) or "turn" (also try to take the lock).
-// Returns "done" (already handled), "go" (lock taken, lowest pending) or "wait".
+// settle ms, "register" (only note the update) or "turn" (also try to take the lock). KEYS after
+// the fifth: read when the lock is taken.
+// Returns "done" (already handled), "go" (lock taken, lowest pending; with reads: {"go", values...})
+// or "wait".
 const TRY_ACQUIRE = redisScript(`
 if redis.call('EXISTS', KEYS[4]) == 1 then return 'done' end
 local t = redis.call('TIME')
@@ -61,8 +70,11 @@ if lowest ~= ARGV[1] then
   return 'wait'
 end
 if now - tonumber(redis.call('HGET', KEYS[5], ARGV[1])) < tonumber(ARGV[6]) then return 'wait' end
-if redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'go' end
-return 'wait'
+if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'wait' end
+if #KEYS == 5 then return 'go' end
+local taken = {'go'}
+for i = 6, #KEYS do taken[i - 4] = redis.call('GET', KEYS[i]) end
+return taken
 `);
 
 // KEYS: alive, lock. ARGV: update id, token, lease ms.
@@ -92,6 +104,8 @@ export function chatOrderKeys(prefix: string, chatId: number, updateId: number):
 
 interface Held {
   keys: ReturnType<typeof chatOrderKeys>;
+  /** What readOnTurn reads when the turn is taken. */
+  reads: string[];
   updateId: number;
   token: string;
   renewal?: NodeJS.Timeout;
@@ -119,8 +133,15 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
   const keysTtlMs = Math.max(leaseMs, staleMs) * 10;
   const held = new WeakMap<Context, Held>();
 
-  const step = (h: Held, phase: "register" | "turn"): Promise<unknown> =>
-    TRY_ACQUIRE(redis, h.keys, [h.updateId, h.token, leaseMs, staleMs, keysTtlMs, settleMs, phase]);
+  const into = options.readOnTurn?.into;
+  /** One try: "done", "go" (the turn's reads handed to readOnTurn) or "wait". */
+  const step = async (h: Held, phase: "register" | "turn"): Promise<"done" | "go" | "wait"> => {
+    const keys = phase === "turn" && h.reads.length > 0 ? [...h.keys, ...h.reads] : h.keys;
+    const answer = await TRY_ACQUIRE(redis, keys, [h.updateId, h.token, leaseMs, staleMs, keysTtlMs, settleMs, phase]);
+    if (!Array.isArray(answer)) return answer as "done" | "go" | "wait";
+    h.reads.forEach((key, i) => into?.provide(key, (answer[i + 1] as string | null | undefined) ?? null));
+    return "go";
+  };
 
   /** The lock is ours: keep it (and the update's heartbeat) alive while the handler runs. */
   const hold = (h: Held): void => {
@@ -133,7 +154,12 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return next();
     const updateId = ctx.update.update_id;
-    const h: Held = { keys: chatOrderKeys(redisPrefix, chatId, updateId), updateId, token: `${processToken}:${(heldCount += 1)}` };
+    const h: Held = {
+      keys: chatOrderKeys(redisPrefix, chatId, updateId),
+      reads: options.readOnTurn?.keys(ctx) ?? [],
+      updateId,
+      token: `${processToken}:${(heldCount += 1)}`,
+    };
     // Without a settle window (polling) the first call may as well try for the turn: one round trip
     // less per update. With one, the update only registers now and waits in `turn`.
     const first = await step(h, settleMs === 0 ? "turn" : "register");
@@ -146,6 +172,7 @@ export function chatOrder<C extends Context>(options: ChatOrderOptions): ChatOrd
       finished = true;
     } finally {
       clearInterval(h.renewal);
+      into?.forget(h.reads);
       // A handler that threw is not done: Telegram's redelivery (webhook answered 500) runs it again.
       await RELEASE(redis, h.keys, [updateId, h.token, finished ? doneTtl : 0]);
     }

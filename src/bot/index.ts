@@ -1,6 +1,6 @@
 import { conversations, createConversation, type ConversationData, type VersionedState } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, session, type BotError, type Composer as GrammyComposer } from "grammy";
+import { Bot, session, type BotError, type Composer as GrammyComposer, type Context } from "grammy";
 import { Composer } from "./composer.js";
 import type { BotContext, ConversationContext, SessionData } from "./context.js";
 import { conversationModules, CONVERSATIONS_VERSION, type ConversationModule } from "./conversations/index.js";
@@ -91,7 +91,14 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   // so session and conversation state never race; a redelivered update is applied once. An update
   // is noted as on its way first of all, so an earlier one never waits behind flood control. Polling
   // (one process, updates noted in the order fetched) needs no settle window for late arrivals.
-  const order = chatOrder<BotContext>({ redis, redisPrefix: config.redisPrefix, settleMs: config.bot.mode === "webhook" ? 30 : 0 });
+  // The chat's session and conversations and the writer's cached row are read with the turn itself.
+  const prefetch = deps.prefetch ?? new RedisPrefetch(redis);
+  const order = chatOrder<BotContext>({
+    redis,
+    redisPrefix: config.redisPrefix,
+    settleMs: config.bot.mode === "webhook" ? 30 : 0,
+    readOnTurn: { keys: (ctx) => turnReads(config.redisPrefix, ctx), into: prefetch },
+  });
   root.use(order.register);
   // Before the per-chat queue and any state: a flooder's extra updates cost one Redis call each.
   root.use(
@@ -115,21 +122,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   root.errorBoundary(onError, protectedTree);
   // Sessions and drafts are ciphertext in Redis; the chat's key names nothing but its id.
   const unreadable = (key: string, err: unknown) => logger.error({ err, redis_key: key }, "stored chat state cannot be decrypted; starting it afresh");
-  const prefetch = deps.prefetch ?? new RedisPrefetch(redis);
   const encrypted = <T>() => new EncryptedStorage<T>(new PrefetchingRedisAdapter<unknown>(redis, prefetch), config.keyring, { onUnreadable: unreadable });
-  // The chat's session and conversations and the writer's cached row, read in one round trip.
-  protectedTree.use(async (ctx, next) => {
-    const chat = ctx.chat;
-    if (!chat) return next();
-    const keys = [sessionKey(config.redisPrefix, chat.id), conversationKey(config.redisPrefix, chat.id)];
-    if (chat.type === "private" && ctx.from && !ctx.from.is_bot) keys.push(writerCacheKey(config.redisPrefix, ctx.from.id));
-    prefetch.start(keys);
-    try {
-      await next();
-    } finally {
-      prefetch.forget(keys);
-    }
-  });
   const sessions = new WriteOnChangeStorage(encrypted<SessionData>());
   protectedTree.use(
     session<SessionData, BotContext>({
@@ -180,4 +173,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   protectedTree.use(fallbackFeature(featureDeps));
 
   return bot;
+}
+
+/** What nearly every update of a chat reads: its session and conversations, and in a private chat the writer's cached row. */
+function turnReads(prefix: string, ctx: Context): string[] {
+  const chat = ctx.chat;
+  if (!chat) return [];
+  const keys = [sessionKey(prefix, chat.id), conversationKey(prefix, chat.id)];
+  if (chat.type === "private" && ctx.from && !ctx.from.is_bot) keys.push(writerCacheKey(prefix, ctx.from.id));
+  return keys;
 }

@@ -2,39 +2,35 @@ import { RedisAdapter } from "@grammyjs/storage-redis";
 import type { Redis } from "ioredis";
 
 /**
- * Reads of one update started together. The bot reads three values for nearly every update (the
+ * Values an update will read, read ahead. The bot reads three values for nearly every update (the
  * chat's session, its conversations, the writer's cached row), one after another as its middleware
- * gets to them: three round trips. Started together at the top of the update they share one
- * pipelined round trip (the bot's connection pipelines automatically); each reader then takes its
- * value instead of asking Redis. A value is taken once, by the update that started it, while that
- * update holds its chat's turn; what no reader took is dropped when the update ends.
+ * gets to them: three round trips. The script that gives the update its chat's turn reads them too
+ * (src/bot/chat-order.ts) and provides them here, so they cost no round trip of their own; each
+ * reader then takes its value instead of asking Redis. A value is taken once, by the update it was
+ * read for, while that update holds its chat's turn; what no reader took is dropped when the update
+ * ends, so a later update always reads afresh.
  */
 export class RedisPrefetch {
-  private readonly pending = new Map<string, Promise<string | null>>();
+  private readonly values = new Map<string, string | null>();
 
   constructor(private readonly redis: Redis) {}
 
-  /** Starts GETs of these keys (a failed one is asked again by its reader). */
-  start(keys: readonly string[]): void {
-    for (const key of keys) {
-      if (this.pending.has(key)) continue;
-      const value = this.redis.get(key);
-      value.catch(() => undefined);
-      this.pending.set(key, value);
-    }
+  /** The value of `key` read with the update's turn, for its reader. */
+  provide(key: string, value: string | null): void {
+    this.values.set(key, value);
   }
 
-  /** The started read of `key`, taken once; otherwise a read now. */
+  /** The provided value of `key`, taken once; otherwise a read now. */
   async get(key: string): Promise<string | null> {
-    const started = this.pending.get(key);
-    if (started === undefined) return this.redis.get(key);
-    this.pending.delete(key);
-    return started.catch(() => this.redis.get(key));
+    const value = this.values.get(key);
+    if (value === undefined) return this.redis.get(key);
+    this.values.delete(key);
+    return value;
   }
 
-  /** The update is over: reads nobody took are dropped. */
+  /** The update is over: values nobody took are dropped. */
   forget(keys: readonly string[]): void {
-    for (const key of keys) this.pending.delete(key);
+    for (const key of keys) this.values.delete(key);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Update, UserFromGetMe } from "grammy/types";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { chatOrder, chatOrderKeys } from "../../src/bot/chat-order.js";
+import { RedisPrefetch } from "../../src/storage/redis-prefetch.js";
 import { deleteRedisKeys, uniqueRedisPrefix } from "../helpers/app.js";
 
 const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -73,6 +74,38 @@ describe("chat order across processes", () => {
     );
     expect(log.applied).toEqual(updates.map((_, i) => `t${i}`));
     expect(log.maxRunning).toBe(1);
+  });
+
+  it("reads the chat's state with the turn: each update sees what the one before it wrote, none is lost", async () => {
+    const prefix = newPrefix();
+    const counter = `${prefix}:state:7010`;
+    let provided = 0;
+    /** A "process" whose handler reads the chat's state through its prefetch, adds one and writes it back. */
+    const counting = (): Bot => {
+      const redis = new Redis(redisUrl);
+      connections.push(redis);
+      const prefetch = new RedisPrefetch(redis);
+      const provide = prefetch.provide.bind(prefetch);
+      prefetch.provide = (key, value) => {
+        provided += 1;
+        provide(key, value);
+      };
+      const bot = new Bot<Context>("1:test", { botInfo });
+      const order = chatOrder({ redis, redisPrefix: prefix, settleMs: 0, readOnTurn: { keys: () => [counter], into: prefetch } });
+      bot.use(order.register, order.turn);
+      bot.on("message:text", async () => {
+        const seen = Number((await prefetch.get(counter)) ?? "0");
+        await new Promise((r) => setTimeout(r, 2 + Math.random() * 5));
+        await redis.set(counter, String(seen + 1));
+      });
+      return bot;
+    };
+    const [a, b] = [counting(), counting()];
+    const updates = Array.from({ length: 30 }, (_, i) => textUpdate(3000 + i, 7010, `n${i}`));
+    await Promise.all(updates.map((u, i) => (i % 2 === 0 ? a : b).handleUpdate(u)));
+    expect(await control.get(counter)).toBe("30");
+    // Every update got its state from the script that gave it the turn, none asked Redis again.
+    expect(provided).toBe(30);
   });
 
   it("lets an earlier update still on its way go first", async () => {

@@ -1,5 +1,5 @@
-// src/storage/redis-prefetch.ts on the real Redis: reads started together are taken once, by their
-// reader; anything not taken is dropped, so a later update reads Redis afresh.
+// src/storage/redis-prefetch.ts on the real Redis: values read with the update's turn are taken once, by
+// their reader; anything not taken is dropped, so a later update reads Redis afresh.
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { PrefetchingRedisAdapter, RedisPrefetch } from "../../src/storage/redis-prefetch.js";
@@ -15,19 +15,17 @@ afterAll(async () => {
 });
 
 describe("RedisPrefetch", () => {
-  it("hands a started read to its first reader only; later reads and forgotten keys ask Redis", async () => {
+  it("hands a provided value to its first reader only; later reads and forgotten keys ask Redis", async () => {
     const prefetch = new RedisPrefetch(redis);
     const [a, b] = [`${prefix}:a`, `${prefix}:b`];
-    await redis.set(a, "first");
-    await redis.set(b, "first");
-    prefetch.start([a, b]);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    prefetch.provide(a, "first");
+    prefetch.provide(b, "first");
     await redis.set(a, "second");
     await redis.set(b, "second");
-    // The started read saw the value as it was when the update began; it is taken once.
+    // The value as it was when the update got its turn; it is taken once.
     expect(await prefetch.get(a)).toBe("first");
     expect(await prefetch.get(a)).toBe("second");
-    // The update ended without reading b: its started read is dropped, never handed to a later update.
+    // The update ended without reading b: its value is dropped, never handed to a later update.
     prefetch.forget([a, b]);
     expect(await prefetch.get(b)).toBe("second");
     expect(await prefetch.get(`${prefix}:missing`)).toBeNull();
@@ -39,7 +37,7 @@ describe("RedisPrefetch", () => {
     const key = `${prefix}:session`;
     await adapter.write(key, { welcomed: true });
     expect(await redis.get(key)).toBe('{"welcomed":true}');
-    prefetch.start([key]);
+    prefetch.provide(key, await redis.get(key));
     expect(await adapter.read(key)).toEqual({ welcomed: true });
     await adapter.delete(key);
     expect(await adapter.read(key)).toBeUndefined();
