@@ -13,7 +13,7 @@ import { operatorLocale } from "./features/operators.js";
 import { floodControl } from "./flood.js";
 import { chatOrder } from "./chat-order.js";
 import { createI18n, isLocale, localeOf } from "../messages/i18n.js";
-import { attachLogger, autoRetryPlugin, loadWriter, writerLending } from "./middlewares.js";
+import { attachLogger, autoRetryPlugin, contextWithLogger, loadWriter, writerLending } from "./middlewares.js";
 import { retryTransformer } from "../telegram/retry.js";
 import { EncryptedStorage } from "../storage/encrypted-adapter.js";
 import { WriteOnChangeStorage } from "./session-storage.js";
@@ -56,6 +56,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   const bot = new Bot<BotContext>(config.botToken, {
     ...(deps.botInfo ? { botInfo: deps.botInfo } : {}),
     client: botApiClientOptions(config.telegramApiRoot),
+    // BotContext's other fields are installed by the middleware below.
+    ContextConstructor: contextWithLogger(logger) as unknown as new (...args: ConstructorParameters<typeof Context>) => BotContext,
   });
   bot.api.config.use(retryTransformer());
   // A call to the operators' group after Telegram upgraded it to a supergroup goes to the new id.
@@ -77,13 +79,12 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
       log.warn({ err: notifyErr }, "could not tell the user about the error");
     }
   };
-  // Errors that escape the boundary (e.g. in the logger middleware) still must not stop the bot.
+  // Errors that escape the boundary (in chat order or flood control) still must not stop the bot.
   bot.catch((err) => onError(err));
 
   // Every middleware sits in the bot's cheaper Composer (composer.ts): one list, not grammY's nested closures.
   const root = new Composer<BotContext>();
   bot.use(root);
-  root.use(attachLogger(logger));
   // One update per chat at a time inside this process (in arrival order), before the cross-process
   // order below: a chat's later updates wait here in memory instead of polling Redis for their turn.
   root.use(sequentialize((ctx) => (ctx.chat ? String(ctx.chat.id) : undefined)));

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareFn } from "grammy";
+import { Context, type MiddlewareFn } from "grammy";
 import { retryTransformer } from "../telegram/retry.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { findWriterByTelegramId, getOrCreateWriter } from "../db/repositories/writers.js";
@@ -28,6 +28,25 @@ export function attachLogger<C extends Context & { logger: Logger }>(logger: Log
       set: (value: Logger) => (child = value),
     });
     await next();
+  };
+}
+
+/**
+ * The bot's context class: `ctx.logger` as attachLogger gives it, a getter of the class instead of
+ * a property defined on every update (Bot's ContextConstructor). Contexts a conversation rebuilds
+ * get theirs from attachLogger among the conversation plugins.
+ */
+export function contextWithLogger(logger: Logger): typeof Context {
+  return class LoggingContext extends Context {
+    private child: Logger | undefined;
+
+    get logger(): Logger {
+      return (this.child ??= logger.child(updateLogBindings({ update_id: this.update.update_id, chatId: this.chat?.id })));
+    }
+
+    set logger(value: Logger) {
+      this.child = value;
+    }
   };
 }
 
