@@ -66,7 +66,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Lifeli
   // Never log the update itself (it holds names and text); ids are enough to find it.
   const onError = async (err: BotError<BotContext>): Promise<void> => {
     const ctx = err.ctx;
-    const log = (ctx.logger as BotContext["logger"] | undefined) ?? logger.child({ update_id: ctx.update.update_id });
+    const log = ctx.logger;
     log.error({ err: err.error }, "update handler failed");
     const chat = ctx.chat;
     if (!chat || chat.type === "channel") return;

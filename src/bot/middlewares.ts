@@ -14,6 +14,11 @@ export function autoRetryPlugin<C extends Context>(): MiddlewareFn<C> {
   };
 }
 
+/** The update's child logger: bound to update_id and chat id only. */
+function updateLogger(logger: Logger, ctx: Context): Logger {
+  return logger.child(updateLogBindings({ update_id: ctx.update.update_id, chatId: ctx.chat?.id }));
+}
+
 /**
  * A child logger per update, bound to update_id and chat id only. Made when first used: most updates
  * log nothing, and a child logger is not free.
@@ -24,7 +29,7 @@ export function attachLogger<C extends Context & { logger: Logger }>(logger: Log
     Object.defineProperty(ctx, "logger", {
       configurable: true,
       enumerable: true,
-      get: () => (child ??= logger.child(updateLogBindings({ update_id: ctx.update.update_id, chatId: ctx.chat?.id }))),
+      get: () => (child ??= updateLogger(logger, ctx)),
       set: (value: Logger) => (child = value),
     });
     await next();
@@ -41,7 +46,7 @@ export function contextWithLogger(logger: Logger): typeof Context {
     private child: Logger | undefined;
 
     get logger(): Logger {
-      return (this.child ??= logger.child(updateLogBindings({ update_id: this.update.update_id, chatId: this.chat?.id })));
+      return (this.child ??= updateLogger(logger, this));
     }
 
     set logger(value: Logger) {

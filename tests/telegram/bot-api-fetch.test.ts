@@ -43,6 +43,17 @@ async function serve(handle: Parameters<typeof createServer>[1]): Promise<{ root
   };
 }
 
+/** What getMe answers (or throws) from a local server answering with `handle`. */
+async function getMeFrom(handle: Parameters<typeof createServer>[1], timeoutSeconds?: number): Promise<unknown> {
+  const server = await serve(handle);
+  try {
+    const own = new Api("1:x", { ...botApiClientOptions(server.root), ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) });
+    return await own.getMe().catch((err: unknown) => err);
+  } finally {
+    await server.close();
+  }
+}
+
 describe("the Bot API through botApiFetch", () => {
   it("sends a message with Cyrillic text and a keyboard, and reads Telegram's answer", async () => {
     const user = telegram.user({ languageCode: "ru" });
@@ -87,40 +98,24 @@ describe("the Bot API through botApiFetch", () => {
   });
 
   it("reports an answer that is not JSON (a proxy's error page) as an HttpError", async () => {
-    const server = await serve((_req, res) => res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad Gateway</html>"));
-    try {
-      const error = await new Api("1:x", botApiClientOptions(server.root)).getMe().catch((err: unknown) => err);
-      expect(error).toBeInstanceOf(HttpError);
-    } finally {
-      await server.close();
-    }
+    const error = await getMeFrom((_req, res) => res.writeHead(502, { "content-type": "text/html" }).end("<html>Bad Gateway</html>"));
+    expect(error).toBeInstanceOf(HttpError);
   });
 
   it("reports an answer cut off half-way as an HttpError", async () => {
-    const server = await serve((_req, res) => {
+    const error = await getMeFrom((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
       res.write('{"ok":true,"res');
       setTimeout(() => res.destroy(), 20);
     });
-    try {
-      const error = await new Api("1:x", botApiClientOptions(server.root)).getMe().catch((err: unknown) => err);
-      expect(error).toBeInstanceOf(HttpError);
-    } finally {
-      await server.close();
-    }
+    expect(error).toBeInstanceOf(HttpError);
   });
 
   it("gives up on a Bot API that never answers when grammY's timeout ends the call", async () => {
-    const server = await serve(() => undefined);
-    try {
-      const own = new Api("1:x", { ...botApiClientOptions(server.root), timeoutSeconds: 1 });
-      const started = Date.now();
-      const error = await own.getMe().catch((err: unknown) => err);
-      expect(error).toBeInstanceOf(HttpError);
-      expect(Date.now() - started).toBeLessThan(5_000);
-    } finally {
-      await server.close();
-    }
+    const started = Date.now();
+    const error = await getMeFrom(() => undefined, 1);
+    expect(error).toBeInstanceOf(HttpError);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("refuses a signal already aborted, and a URL that is not http(s), without a request", async () => {
